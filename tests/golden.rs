@@ -1,0 +1,96 @@
+//! The seed page, a real scraped page, must come out exactly as its clean
+//! version, whatever encoding it arrives in.
+
+use zhclean::{Cleaner, DropKind, Options, Stage};
+
+const SEED: &str = include_str!("../data/examples/seed-page.txt");
+const CLEAN: &str = include_str!("../data/examples/seed-page.clean.txt");
+
+fn cleaner() -> Cleaner {
+    Cleaner::new(Options::default()).expect("default options build")
+}
+
+#[test]
+fn seed_page_cleans_to_golden_file() {
+    let cleaned = cleaner().clean(SEED);
+    assert_eq!(cleaned.text, CLEAN);
+}
+
+#[test]
+fn seed_page_report_counts_what_happened() {
+    let report = cleaner().clean(SEED).report;
+    // DESIGN.md counts 345 annotations on 47 characters of this page.
+    assert_eq!(report.annotations.map(|a| a.stripped), Some(345));
+    let dropped: Vec<(usize, DropKind)> = report.dropped.iter().map(|d| (d.line, d.kind)).collect();
+    let last = SEED.lines().count();
+    assert_eq!(
+        dropped,
+        [
+            (1, DropKind::Spam),
+            (last - 4, DropKind::Chrome),
+            (last - 2, DropKind::Chrome),
+            (last, DropKind::Chrome),
+        ]
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["dropped"][0]["kind"], "spam");
+    assert_eq!(json["convert"]["config"], "t2s");
+}
+
+#[test]
+fn no_annotation_is_left_and_real_parentheses_survive() {
+    let stripped = Cleaner::new(Options::only(&[Stage::Annotations]))
+        .unwrap()
+        .clean(SEED)
+        .text;
+    let pinyin_letters = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü";
+    assert!(!stripped.contains(|c| pinyin_letters.contains(c)));
+    for phrase in [
+        "(試行)",
+        "(街道)",
+        "(社區)",
+        "(兼)",
+        "(次)",
+        "(室)",
+        "(資料圖)",
+        "(直播帶貨)",
+    ] {
+        assert!(stripped.contains(phrase), "{phrase} lost");
+    }
+    assert_eq!(stripped.matches("(試行)").count(), 4);
+}
+
+#[test]
+fn seed_page_in_gb18030_gives_the_same_output() {
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(SEED);
+    assert!(!unmappable);
+    let cleaned = cleaner().clean_bytes(&bytes);
+    assert_eq!(
+        cleaned.report.decode.as_ref().map(|d| d.encoding.as_str()),
+        Some("GBK")
+    );
+    assert_eq!(cleaned.text, CLEAN);
+}
+
+#[test]
+fn seed_page_in_big5_decodes_to_the_same_text() {
+    // Big5 has neither the Simplified spam line nor pinyin letters: encode the
+    // page's Traditional text without its annotations and first line.
+    let traditional = Cleaner::new(Options::only(&[Stage::Annotations]))
+        .unwrap()
+        .clean(SEED)
+        .text;
+    let body = traditional.split_once('\n').map(|(_, rest)| rest).unwrap();
+    let (bytes, _, unmappable) = encoding_rs::BIG5.encode(body);
+    assert!(!unmappable, "the body must be representable in Big5");
+
+    let decoded = Cleaner::new(Options::only(&[]))
+        .unwrap()
+        .clean_bytes(&bytes);
+    assert_eq!(
+        decoded.report.decode.as_ref().map(|d| d.encoding.as_str()),
+        Some("Big5")
+    );
+    assert_eq!(decoded.text, body);
+    assert_eq!(cleaner().clean_bytes(&bytes).text, CLEAN);
+}

@@ -154,8 +154,7 @@ fn is_reading(han: char, syllable: &Syllable, tables: &ScriptTables) -> bool {
         c.to_pinyin_multi().is_some_and(|readings| {
             readings.into_iter().any(|reading| {
                 parse_reading(reading.with_tone()).is_some_and(|r| {
-                    r.letters == syllable.letters
-                        && syllable.tone.map_or(true, |t| r.tone == Some(t))
+                    r.letters == syllable.letters && syllable.tone.is_none_or(|t| r.tone == Some(t))
                 })
             })
         })

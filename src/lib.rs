@@ -203,8 +203,10 @@ pub struct Cleaned {
 /// assert_eq!(kinds, [DropKind::Spam, DropKind::Chrome]);
 ///
 /// // Bytes in any common encoding: here GBK.
-/// let (gbk, _, _) = encoding_rs::GBK.encode("發展");
-/// assert_eq!(cleaner.clean_bytes(&gbk).text, "发展\n");
+/// let (gbk, _, _) = encoding_rs::GBK.encode("區殘聯在區委、區政府的堅強領導下，全面發展。");
+/// let cleaned = cleaner.clean_bytes(&gbk);
+/// assert_eq!(cleaned.text, "区残联在区委、区政府的坚强领导下，全面发展。\n");
+/// assert_eq!(cleaned.report.decode.unwrap().encoding, "GBK");
 /// # Ok::<(), zhclean::Error>(())
 /// ```
 #[derive(Debug)]

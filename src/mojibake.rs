@@ -84,8 +84,8 @@ fn reencode(line: &str, wrong: &'static Encoding) -> Option<String> {
     let head_end = line.char_indices().nth(24).map_or(line.len(), |(i, _)| i);
     if head_end < line.len() {
         let bytes = encode_exact(&line[..head_end], wrong)?;
-        if let Err(e) = std::str::from_utf8(&bytes) {
-            e.error_len()?;
+        if std::str::from_utf8(&bytes).is_err_and(|e| e.error_len().is_some()) {
+            return None;
         }
     }
     let bytes = encode_exact(line, wrong)?;

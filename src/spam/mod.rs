@@ -4,7 +4,7 @@
 //!
 //! - **spam**: keyword lists of porn and gambling sites pasted into the page
 //!   (`花季91制片厂|娱乐吃瓜网|阴抖app|…`). Each line gets a score, the sum
-//!   of named features (see [`features`]): lexicon entries found, the shape
+//!   of named features: lexicon entries found, the shape
 //!   of a separator-joined list, a Simplified line inside a Traditional page,
 //!   a place at the edge of the page; sentence punctuation counts against.
 //!   A line at or above the threshold is dropped.
@@ -48,6 +48,15 @@ pub enum DropKind {
     Spam,
     /// Page furniture: comment boxes, share bars, navigation.
     Chrome,
+}
+
+impl std::fmt::Display for DropKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DropKind::Spam => "spam",
+            DropKind::Chrome => "chrome",
+        })
+    }
 }
 
 /// A line the spam stage removed, and why.

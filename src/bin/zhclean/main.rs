@@ -1,1 +1,157 @@
-fn main() {}
+//! The `zhclean` command line.
+//!
+//! Exit status: 0 when every input was cleaned, 1 when any failed (the
+//! others are still cleaned and written), 2 for bad usage.
+
+mod args;
+mod inputs;
+mod output;
+
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use serde::Serialize;
+use zhclean::{Cleaner, Report};
+
+use args::Args;
+use inputs::{describe_io, Failure, Job, Source};
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let cleaner = match Cleaner::new(args.options()) {
+        Ok(cleaner) => cleaner,
+        Err(e) => {
+            eprintln!("zhclean: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    run(&args, &cleaner)
+}
+
+/// One input's entry in the `--report` file.
+#[derive(Serialize)]
+struct InputReport {
+    input: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<Report>,
+}
+
+fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
+    let stdout = io::stdout();
+    let mut stdout = io::BufWriter::new(stdout.lock());
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for job in inputs::plan(&args.paths, args.output.as_deref()) {
+        let outcome = job
+            .map_err(Stop::Failed)
+            .and_then(|job| clean_one(args, cleaner, &job, &mut stdout).map(|r| (job, r)));
+        match outcome {
+            Ok((job, report)) => reports.push(InputReport {
+                input: job.source.to_string(),
+                output: job.target.map(|t| t.display().to_string()),
+                error: None,
+                report: Some(report),
+            }),
+            Err(Stop::BrokenPipe) => break,
+            Err(Stop::Failed(failure)) => {
+                failed = true;
+                eprintln!("zhclean: {}: {}", failure.name, failure.message);
+                reports.push(InputReport {
+                    input: failure.name,
+                    output: None,
+                    error: Some(failure.message),
+                    report: None,
+                });
+            }
+        }
+    }
+    if let Err(e) = stdout.flush() {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("zhclean: standard output: {e}");
+            failed = true;
+        }
+    }
+    if let Some(path) = &args.report {
+        let json = serde_json::to_vec_pretty(&serde_json::json!({ "inputs": reports }));
+        let written = json.map_err(anyhow::Error::from).and_then(|mut bytes| {
+            bytes.push(b'\n');
+            output::write_atomically(path, &bytes)
+        });
+        if let Err(e) = written {
+            eprintln!(
+                "zhclean: {}: cannot write the report: {e:#}",
+                path.display()
+            );
+            failed = true;
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Why an input was not cleaned.
+enum Stop {
+    /// This input failed; go on with the next.
+    Failed(Failure),
+    /// Whoever reads standard output has gone; stop quietly.
+    BrokenPipe,
+}
+
+fn clean_one(
+    args: &Args,
+    cleaner: &Cleaner,
+    job: &Job,
+    stdout: &mut impl Write,
+) -> Result<Report, Stop> {
+    let bytes = read(&job.source).map_err(Stop::Failed)?;
+    if zhclean::decode::looks_binary(&bytes) {
+        return Err(Stop::Failed(Failure::new(
+            &job.source,
+            "looks like a binary file (it has NUL bytes), not text; leave it out",
+        )));
+    }
+    let cleaned = cleaner.clean_bytes(&bytes);
+    if args.explain {
+        for dropped in &cleaned.report.dropped {
+            eprintln!(
+                "{}:{}: dropped {} (score {:.1}): {}: {}",
+                job.source,
+                dropped.line,
+                dropped.kind,
+                dropped.score,
+                dropped.reasons.join("; "),
+                dropped.text
+            );
+        }
+    }
+    match &job.target {
+        Some(target) => output::write_atomically(target, cleaned.text.as_bytes())
+            .map_err(|e| Stop::Failed(Failure::new(&job.source, format!("{e:#}"))))?,
+        None => stdout.write_all(cleaned.text.as_bytes()).map_err(|e| {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                Stop::BrokenPipe
+            } else {
+                Stop::Failed(Failure::new("standard output", e.to_string()))
+            }
+        })?,
+    }
+    Ok(cleaned.report)
+}
+
+fn read(source: &Source) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    let result = match source {
+        Source::Stdin => io::stdin().lock().read_to_end(&mut bytes).map(|_| ()),
+        Source::File(path) => std::fs::read(path).map(|b| bytes = b),
+    };
+    result.map_err(|e| Failure::new(source, describe_io(&e)))?;
+    Ok(bytes)
+}

@@ -1,0 +1,63 @@
+//! The command line's options.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use zhclean::{Options, Stage};
+
+/// Clean scraped, garbled Chinese text: fix the encoding, strip injected
+/// pinyin, drop spam and page chrome, convert with OpenCC.
+///
+/// With no PATH, or with `-`, reads standard input and writes standard
+/// output. Files are cleaned in order to standard output, or with -o into
+/// one output file each under DIR (folders are walked, keeping their layout).
+#[derive(Debug, Parser)]
+#[command(name = "zhclean", version, max_term_width = 100)]
+pub struct Args {
+    /// Files or folders to clean; `-` is standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write one cleaned file per input under DIR instead of to standard output.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+
+    /// OpenCC config: a built-in name (t2s, tw2sp, s2twp, …) or a config JSON file.
+    #[arg(long, value_name = "NAME", default_value = "t2s")]
+    pub config: String,
+
+    /// Leave out OpenCC dictionaries that may output characters fonts lack,
+    /// as OpenCC's command-line tool does.
+    #[arg(long)]
+    pub no_tofu: bool,
+
+    /// Run only these stages, comma-separated: repair, hygiene, annotations,
+    /// spam, convert (decoding always runs).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_stage)]
+    pub stages: Option<Vec<Stage>>,
+
+    /// Write a JSON report (per input: encoding, stage counts, dropped lines) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Print each dropped line and why on standard error.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+fn parse_stage(name: &str) -> Result<Stage, String> {
+    name.parse().map_err(|e: zhclean::Error| e.to_string())
+}
+
+impl Args {
+    /// The library options these arguments ask for.
+    pub fn options(&self) -> Options {
+        let mut options = match &self.stages {
+            Some(stages) => Options::only(stages),
+            None => Options::default(),
+        };
+        options.config = self.config.clone();
+        options.include_tofu = !self.no_tofu;
+        options
+    }
+}

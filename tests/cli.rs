@@ -1,0 +1,254 @@
+//! The command line, through the real binary.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const SEED: &str = "data/examples/seed-page.txt";
+const CLEAN: &str = include_str!("../data/examples/seed-page.clean.txt");
+
+fn zhclean(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhclean"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Each error is one line naming the input.
+fn assert_one_line_error(o: &Output, name: &str, what: &str) {
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with(&format!("zhclean: {name}: ")), "{err}");
+    assert!(err.contains(what), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn stdin_to_stdout() {
+    let o = zhclean(&[], "發(fā)展\n".as_bytes());
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "发展\n");
+    let o = zhclean(&["-"], "區(qū)殘聯(lián)".as_bytes());
+    assert_eq!(stdout(&o), "区残联\n");
+}
+
+#[test]
+fn seed_page_through_the_binary() {
+    let o = zhclean(&[SEED], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), CLEAN);
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn invalid_utf8_does_not_crash() {
+    let o = zhclean(&[], b"a\xffb");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 1);
+    let o = zhclean(
+        &[],
+        b"\xe7\x99\xbc\xe5\xb1\x95\xff\xe5\x8d\x80\xe6\xae\x98\xe8\x81\xaf",
+    );
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "发展\u{FFFD}区残联\n");
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    fs::write(&empty, b"").unwrap();
+    let o = zhclean(&[empty.to_str().unwrap()], b"");
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "");
+    let o = zhclean(&[], b"");
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn missing_file_fails_but_the_others_are_cleaned() {
+    let o = zhclean(&["no-such-file.txt", SEED], b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert_one_line_error(&o, "no-such-file.txt", "no such file");
+    assert_eq!(stdout(&o), CLEAN);
+}
+
+#[test]
+fn folder_without_output_dir_fails() {
+    let o = zhclean(&["data/examples"], b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert_one_line_error(&o, "data/examples", "-o DIR");
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn binary_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("image.png");
+    fs::write(&bin, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").unwrap();
+    let o = zhclean(&[bin.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert_one_line_error(&o, bin.to_str().unwrap(), "binary");
+}
+
+#[test]
+fn ten_megabyte_line() {
+    let line =
+        "區(qū)殘聯(lián)發(fā)展,".repeat(10 * 1024 * 1024 / "區(qū)殘聯(lián)發(fā)展,".len());
+    let o = zhclean(&[], line.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let unit = "区残联发展,";
+    assert_eq!(
+        out.len(),
+        unit.len() * (line.len() / "區(qū)殘聯(lián)發(fā)展,".len()) + 1
+    );
+    assert!(out.starts_with(unit) && out.ends_with(",\n"));
+}
+
+#[test]
+fn several_files_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    fs::write(&a, "發(fā)展\n").unwrap();
+    fs::write(&b, "學(xué)習(xí)\n").unwrap();
+    let o = zhclean(&[b.to_str().unwrap(), a.to_str().unwrap()], b"");
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "学习\n发展\n");
+}
+
+#[test]
+fn output_dir_keeps_layout_and_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("pages");
+    fs::create_dir_all(input.join("2023/01")).unwrap();
+    fs::copy(SEED, input.join("2023/01/seed.txt")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode("發(fā)展\n");
+    fs::write(input.join("gbk.txt"), &gbk).unwrap();
+    let out = dir.path().join("out");
+
+    let o = zhclean(&[input.to_str().unwrap(), "-o", out.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        fs::read_to_string(out.join("2023/01/seed.txt")).unwrap(),
+        CLEAN
+    );
+    assert_eq!(fs::read_to_string(out.join("gbk.txt")).unwrap(), "发展\n");
+    assert_eq!(fs::read(input.join("gbk.txt")).unwrap(), gbk.as_ref());
+    assert_no_temporaries(&out);
+
+    // A single file goes under DIR by its name.
+    let o = zhclean(&[SEED, "-o", out.to_str().unwrap()], b"");
+    assert!(o.status.success());
+    assert_eq!(
+        fs::read_to_string(out.join("seed-page.txt")).unwrap(),
+        CLEAN
+    );
+}
+
+#[test]
+fn output_dir_never_overwrites_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("page.txt");
+    fs::write(&file, "發(fā)展\n").unwrap();
+    let o = zhclean(
+        &[file.to_str().unwrap(), "-o", dir.path().to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_one_line_error(&o, file.to_str().unwrap(), "overwrite the input");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "發(fā)展\n");
+}
+
+#[test]
+fn stdin_cannot_go_under_output_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = zhclean(&["-", "-o", dir.path().to_str().unwrap()], b"x");
+    assert_eq!(o.status.code(), Some(1));
+    assert_one_line_error(&o, "<stdin>", "redirect standard output");
+}
+
+#[test]
+fn convert_stage_alone_is_a_plain_converter() {
+    let page = fs::read_to_string(SEED).unwrap();
+    let o = zhclean(&["--stages", "convert", "--config", "t2s"], page.as_bytes());
+    assert!(o.status.success());
+    let expected = zhclean::Converter::new("t2s").unwrap().convert(&page);
+    assert_eq!(stdout(&o), expected);
+    assert!(stdout(&o).starts_with("花季91制片厂|"));
+    assert!(stdout(&o).contains("发(fā)展"));
+}
+
+#[test]
+fn report_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let o = zhclean(
+        &[SEED, "--explain", "--report", report.to_str().unwrap()],
+        b"",
+    );
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 4, "{err}");
+    assert!(
+        err.starts_with(&format!("{SEED}:1: dropped spam (score ")),
+        "{err}"
+    );
+    assert!(err.contains("chrome phrase 网友评论"), "{err}");
+
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    let first = &json["inputs"][0];
+    assert_eq!(first["input"], SEED);
+    assert_eq!(first["report"]["decode"]["encoding"], "UTF-8");
+    assert_eq!(first["report"]["annotations"]["stripped"], 345);
+    assert_eq!(first["report"]["spam"]["spam_lines"], 1);
+    assert_eq!(first["report"]["spam"]["chrome_lines"], 3);
+    assert_eq!(first["report"]["dropped"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let o = zhclean(&["--no-such-flag"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let o = zhclean(&["--stages", "decode"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown stage"));
+    let o = zhclean(&["--config", "x2y"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).lines().count(), 1);
+}
+
+fn assert_no_temporaries(dir: &Path) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "left behind: {}", path.display());
+        if path.is_dir() {
+            assert_no_temporaries(&path);
+        }
+    }
+}

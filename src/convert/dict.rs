@@ -1,34 +1,27 @@
-//! OpenCC text dictionaries and dictionary groups.
+//! OpenCC text dictionaries and dictionary groups, as a config names them.
 //!
 //! A text dictionary is one entry a line: the key, a tab, then one or more
 //! candidate values separated by spaces. OpenCC always emits the first
-//! candidate, so that is the only one kept. Lines starting with `#` and blank
-//! lines are skipped.
-//!
-//! Lookups are longest-prefix matches. A group resolves its members with a
-//! match policy: `short_circuit` takes the first member that matches at all
-//! (its longest match), `union` takes the longest match across all members,
-//! the earlier member winning a tie.
+//! candidate, so that is the only one kept; of two entries with the same key
+//! the first is kept. Lines starting with `#` and blank lines are skipped.
+//! How groups resolve their members is the matcher's business.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::ConvertError;
 
-/// One parsed text dictionary: key to default value.
+/// One parsed text dictionary: keys and their default values.
 #[derive(Debug)]
 pub(crate) struct TextDict {
-    entries: HashMap<Box<str>, Box<str>>,
-    first_chars: HashSet<char>,
-    max_key_len: usize,
+    entries: Vec<(Box<str>, Box<str>)>,
 }
 
 impl TextDict {
     /// Parses OpenCC's text format; `name` is used in error messages.
     pub(crate) fn parse(name: &str, text: &str) -> Result<TextDict, ConvertError> {
-        let mut entries = HashMap::new();
-        let mut first_chars = HashSet::new();
-        let mut max_key_len = 0;
+        let mut entries = Vec::new();
+        let mut seen = HashSet::new();
         for (index, line) in text.lines().enumerate() {
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.is_empty() || line.starts_with('#') {
@@ -46,53 +39,28 @@ impl TextDict {
                 .split(' ')
                 .find(|v| !v.is_empty())
                 .ok_or_else(|| malformed("no value after the tab"))?;
-            let first = key.chars().next().ok_or_else(|| malformed("empty key"))?;
-            first_chars.insert(first);
-            max_key_len = max_key_len.max(key.len());
-            entries
-                .entry(Box::from(key))
-                .or_insert_with(|| Box::from(value));
-        }
-        Ok(TextDict {
-            entries,
-            first_chars,
-            max_key_len,
-        })
-    }
-
-    /// The longest key that is a prefix of `text`: its byte length and value.
-    pub(crate) fn longest_prefix(&self, text: &str) -> Option<(usize, &str)> {
-        let first = text.chars().next()?;
-        if !self.first_chars.contains(&first) {
-            return None;
-        }
-        let mut end = self.max_key_len.min(text.len());
-        while end > 0 {
-            if text.is_char_boundary(end) {
-                if let Some(value) = self.entries.get(&text[..end]) {
-                    return Some((end, value));
-                }
+            if key.is_empty() {
+                return Err(malformed("empty key"));
             }
-            end -= 1;
+            if seen.insert(key) {
+                entries.push((Box::from(key), Box::from(value)));
+            }
         }
-        None
+        Ok(TextDict { entries })
     }
 
-    /// Every entry, in no particular order.
+    /// Every entry, in file order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries.iter().map(|(k, v)| (&**k, &**v))
-    }
-
-    /// Characters that start at least one key.
-    pub(crate) fn first_chars(&self) -> &HashSet<char> {
-        &self.first_chars
     }
 }
 
 /// How a group picks among its members' matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MatchPolicy {
+    /// The first member that matches at all wins.
     ShortCircuit,
+    /// The longest match across the members wins.
     Union,
 }
 
@@ -106,56 +74,15 @@ pub(crate) enum Dict {
     },
 }
 
-impl Dict {
-    /// The match this dictionary makes at the start of `text`, if any.
-    pub(crate) fn longest_prefix(&self, text: &str) -> Option<(usize, &str)> {
-        match self {
-            Dict::Text(dict) => dict.longest_prefix(text),
-            Dict::Group {
-                policy: MatchPolicy::ShortCircuit,
-                members,
-            } => members.iter().find_map(|d| d.longest_prefix(text)),
-            Dict::Group {
-                policy: MatchPolicy::Union,
-                members,
-            } => members.iter().filter_map(|d| d.longest_prefix(text)).fold(
-                None,
-                |best: Option<(usize, &str)>, m| match best {
-                    Some(b) if b.0 >= m.0 => Some(b),
-                    _ => Some(m),
-                },
-            ),
-        }
-    }
-
-    /// Adds every character that can start a key to `out`.
-    pub(crate) fn collect_first_chars(&self, out: &mut HashSet<char>) {
-        match self {
-            Dict::Text(dict) => out.extend(dict.first_chars()),
-            Dict::Group { members, .. } => {
-                for member in members {
-                    member.collect_first_chars(out);
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn dict(text: &str) -> Dict {
-        Dict::Text(Arc::new(TextDict::parse("test", text).unwrap()))
-    }
-
     #[test]
     fn parses_and_keeps_first_candidate() {
-        let d = TextDict::parse("t", "# comment\n\n發\t发 發\n頭髮\t头发\n").unwrap();
-        assert_eq!(d.longest_prefix("發"), Some(("發".len(), "发")));
-        assert_eq!(d.longest_prefix("頭髮長"), Some(("頭髮".len(), "头发")));
-        assert_eq!(d.longest_prefix("頭"), None);
-        assert_eq!(d.longest_prefix("abc"), None);
+        let d = TextDict::parse("t", "# comment\n\n發\t发 發\n頭髮\t头发\n發\t髮\n").unwrap();
+        let entries: Vec<_> = d.iter().collect();
+        assert_eq!(entries, [("發", "发"), ("頭髮", "头发")]);
     }
 
     #[test]
@@ -164,22 +91,6 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "dictionary X.txt, line 2: no tab between key and values; fix or remove that line"
-        );
-    }
-
-    #[test]
-    fn short_circuit_prefers_first_member_union_prefers_longest() {
-        let group = |policy| Dict::Group {
-            policy,
-            members: vec![dict("一\tA\n"), dict("一二\tB\n")],
-        };
-        assert_eq!(
-            group(MatchPolicy::ShortCircuit).longest_prefix("一二三"),
-            Some((3, "A"))
-        );
-        assert_eq!(
-            group(MatchPolicy::Union).longest_prefix("一二三"),
-            Some((6, "B"))
         );
     }
 }

@@ -10,11 +10,14 @@
 //!    match's first value and copies unmatched characters. A later stage sees
 //!    the earlier stage's output of the same segment, never its neighbours,
 //!    so segment boundaries hold across the chain.
-
-use std::collections::HashSet;
+//!
+//! Because no key contains a character that occurs in no key, the text can
+//! be cut after any such character (a line feed, most punctuation) and the
+//! pieces converted apart with the same result: that is how [`ConvertStream`]
+//! converts input of any size in bounded memory.
 
 use super::config::Plan;
-use super::dict::Dict;
+use super::matcher::Matcher;
 use super::ConvertError;
 
 /// An OpenCC converter: built once, then shared freely between threads.
@@ -22,15 +25,15 @@ use super::ConvertError;
 /// ```
 /// let t2s = zhclean::Converter::new("t2s").unwrap();
 /// assert_eq!(t2s.convert("頭髮發展"), "头发发展");
+///
+/// let s2twp = zhclean::Converter::new("s2twp").unwrap();
+/// assert_eq!(s2twp.convert("鼠标和软件"), "滑鼠和軟體");
 /// ```
 pub struct Converter {
     name: String,
-    normalization: Vec<Dict>,
-    segmentation: Option<Dict>,
-    chain: Vec<Dict>,
-    /// Characters that can start a key anywhere in the config; all others
-    /// are copied without a lookup.
-    starters: HashSet<char>,
+    normalization: Vec<Matcher>,
+    segmentation: Option<Matcher>,
+    chain: Vec<Matcher>,
 }
 
 impl std::fmt::Debug for Converter {
@@ -39,6 +42,15 @@ impl std::fmt::Debug for Converter {
             .field("name", &self.name)
             .finish_non_exhaustive()
     }
+}
+
+/// Reusable buffers for the conversion chain.
+#[derive(Default)]
+struct Scratch {
+    normalized: String,
+    spare: String,
+    stage_a: String,
+    stage_b: String,
 }
 
 impl Converter {
@@ -60,21 +72,11 @@ impl Converter {
     }
 
     fn from_plan(plan: Plan) -> Converter {
-        let mut starters = HashSet::new();
-        for dict in plan
-            .normalization
-            .iter()
-            .chain(&plan.segmentation)
-            .chain(&plan.chain)
-        {
-            dict.collect_first_chars(&mut starters);
-        }
         Converter {
             name: plan.name,
-            normalization: plan.normalization,
-            segmentation: plan.segmentation,
-            chain: plan.chain,
-            starters,
+            normalization: plan.normalization.iter().map(Matcher::new).collect(),
+            segmentation: plan.segmentation.as_ref().map(Matcher::new),
+            chain: plan.chain.iter().map(Matcher::new).collect(),
         }
     }
 
@@ -90,103 +92,227 @@ impl Converter {
 
     /// Converts `text` and counts the dictionary matches that changed it.
     pub fn convert_counting(&self, text: &str) -> (String, usize) {
-        let mut changes = 0;
-        let normalized;
-        let current = if self.normalization.is_empty() {
-            text
-        } else {
-            let mut step = text.to_string();
-            for dict in &self.normalization {
-                let mut next = String::with_capacity(step.len());
-                self.apply(dict, &step, &mut next, &mut changes);
-                step = next;
-            }
-            normalized = step;
-            normalized.as_str()
-        };
-        let mut out = String::with_capacity(current.len() + current.len() / 8);
-        match &self.segmentation {
-            None => self.convert_segment(current, &mut out, &mut changes),
-            Some(seg) => {
-                let mut gap_start = 0;
-                let mut pos = 0;
-                while pos < current.len() {
-                    let rest = &current[pos..];
-                    let matched = self.lookup(seg, rest).map(|(len, _)| len);
-                    match matched {
-                        Some(len) => {
-                            if gap_start < pos {
-                                self.convert_segment(
-                                    &current[gap_start..pos],
-                                    &mut out,
-                                    &mut changes,
-                                );
-                            }
-                            self.convert_segment(&rest[..len], &mut out, &mut changes);
-                            pos += len;
-                            gap_start = pos;
-                        }
-                        None => pos += next_char_len(rest),
-                    }
-                }
-                if gap_start < current.len() {
-                    self.convert_segment(&current[gap_start..], &mut out, &mut changes);
-                }
-            }
-        }
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        let changes = self.convert_into(text, &mut out, &mut Scratch::default());
         (out, changes)
     }
 
-    fn convert_segment(&self, segment: &str, out: &mut String, changes: &mut usize) {
-        match self.chain.as_slice() {
-            [] => out.push_str(segment),
-            [only] => self.apply(only, segment, out, changes),
-            [first, rest @ ..] => {
-                let mut current = String::with_capacity(segment.len());
-                self.apply(first, segment, &mut current, changes);
-                for dict in rest {
-                    let mut next = String::with_capacity(current.len());
-                    self.apply(dict, &current, &mut next, changes);
-                    current = next;
-                }
-                out.push_str(&current);
-            }
+    /// A streaming conversion: feed text in pieces of any size, get the same
+    /// output as converting it all at once.
+    ///
+    /// ```
+    /// let t2s = zhclean::Converter::new("t2s").unwrap();
+    /// let mut stream = t2s.stream();
+    /// let mut out = String::new();
+    /// stream.push("頭", &mut out);
+    /// stream.push("髮\n發", &mut out);
+    /// stream.finish(&mut out);
+    /// assert_eq!(out, "头发\n发");
+    /// ```
+    pub fn stream(&self) -> ConvertStream<'_> {
+        ConvertStream {
+            converter: self,
+            pending: String::new(),
+            scratch: Scratch::default(),
+            changes: 0,
         }
     }
 
-    /// One conversion stage over `text`: longest match first, left to right.
-    fn apply(&self, dict: &Dict, text: &str, out: &mut String, changes: &mut usize) {
-        let mut copy_from = 0;
+    /// Whether the text may be cut right after `c`: no key contains it.
+    fn is_cut_after(&self, c: char) -> bool {
+        !self
+            .normalization
+            .iter()
+            .chain(&self.segmentation)
+            .chain(&self.chain)
+            .any(|m| m.in_any_key(c))
+    }
+
+    fn convert_into(&self, text: &str, out: &mut String, scratch: &mut Scratch) -> usize {
+        let mut changes = 0;
+        let mut current = text;
+        if !self.normalization.is_empty() {
+            scratch.normalized.clear();
+            scratch.normalized.push_str(text);
+            for matcher in &self.normalization {
+                scratch.spare.clear();
+                changes += apply(matcher, &scratch.normalized, &mut scratch.spare);
+                std::mem::swap(&mut scratch.normalized, &mut scratch.spare);
+            }
+            current = &scratch.normalized;
+        }
+        let Some(segmentation) = &self.segmentation else {
+            changes +=
+                self.convert_segment(current, out, &mut scratch.stage_a, &mut scratch.stage_b);
+            return changes;
+        };
+        let bytes = current.as_bytes();
+        let mut gap_start = 0;
         let mut pos = 0;
-        while pos < text.len() {
-            let rest = &text[pos..];
-            match self.lookup(dict, rest) {
-                Some((len, value)) => {
-                    out.push_str(&text[copy_from..pos]);
-                    out.push_str(value);
-                    if value != &rest[..len] {
-                        *changes += 1;
+        while pos < bytes.len() {
+            let (c, len) = decode_at(bytes, pos);
+            if segmentation.starts_with(c) {
+                if let Some((matched, _)) = segmentation.match_at(&current[pos..], c) {
+                    if gap_start < pos {
+                        changes += self.convert_segment(
+                            &current[gap_start..pos],
+                            out,
+                            &mut scratch.stage_a,
+                            &mut scratch.stage_b,
+                        );
                     }
-                    pos += len;
-                    copy_from = pos;
+                    changes += self.convert_segment(
+                        &current[pos..pos + matched],
+                        out,
+                        &mut scratch.stage_a,
+                        &mut scratch.stage_b,
+                    );
+                    pos += matched;
+                    gap_start = pos;
+                    continue;
                 }
-                None => pos += next_char_len(rest),
             }
+            pos += len;
         }
-        out.push_str(&text[copy_from..]);
+        if gap_start < bytes.len() {
+            changes += self.convert_segment(
+                &current[gap_start..],
+                out,
+                &mut scratch.stage_a,
+                &mut scratch.stage_b,
+            );
+        }
+        changes
     }
 
-    fn lookup<'d>(&self, dict: &'d Dict, text: &str) -> Option<(usize, &'d str)> {
-        let first = text.chars().next()?;
-        if !self.starters.contains(&first) {
-            return None;
+    /// One segment through the whole chain, appended to `out`.
+    fn convert_segment(
+        &self,
+        segment: &str,
+        out: &mut String,
+        a: &mut String,
+        b: &mut String,
+    ) -> usize {
+        match self.chain.as_slice() {
+            [] => {
+                out.push_str(segment);
+                0
+            }
+            [only] => apply(only, segment, out),
+            [first, middle @ .., last] => {
+                a.clear();
+                let mut changes = apply(first, segment, a);
+                for matcher in middle {
+                    b.clear();
+                    changes += apply(matcher, a, b);
+                    std::mem::swap(a, b);
+                }
+                changes + apply(last, a, out)
+            }
         }
-        dict.longest_prefix(text)
     }
 }
 
-fn next_char_len(text: &str) -> usize {
-    text.chars().next().map_or(1, char::len_utf8)
+/// One conversion stage over `text`, appended to `out`: longest match first,
+/// left to right, unmatched characters copied in runs. Returns how many
+/// matches changed the text.
+fn apply(matcher: &Matcher, text: &str, out: &mut String) -> usize {
+    let bytes = text.as_bytes();
+    let mut changes = 0;
+    let mut copied = 0;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let (c, len) = decode_at(bytes, pos);
+        if matcher.starts_with(c) {
+            if let Some((matched, value)) = matcher.match_at(&text[pos..], c) {
+                out.push_str(&text[copied..pos]);
+                out.push_str(value);
+                if value.as_bytes() != &bytes[pos..pos + matched] {
+                    changes += 1;
+                }
+                pos += matched;
+                copied = pos;
+                continue;
+            }
+        }
+        pos += len;
+    }
+    out.push_str(&text[copied..]);
+    changes
+}
+
+/// The character starting at byte `pos` of valid UTF-8, and its length.
+#[inline]
+fn decode_at(bytes: &[u8], pos: usize) -> (char, usize) {
+    let b0 = bytes[pos];
+    let (code, len) = match b0 {
+        0x00..=0x7F => (u32::from(b0), 1),
+        0xC0..=0xDF => (
+            (u32::from(b0 & 0x1F) << 6) | u32::from(bytes[pos + 1] & 0x3F),
+            2,
+        ),
+        0xE0..=0xEF => (
+            (u32::from(b0 & 0x0F) << 12)
+                | (u32::from(bytes[pos + 1] & 0x3F) << 6)
+                | u32::from(bytes[pos + 2] & 0x3F),
+            3,
+        ),
+        _ => (
+            (u32::from(b0 & 0x07) << 18)
+                | (u32::from(bytes[pos + 1] & 0x3F) << 12)
+                | (u32::from(bytes[pos + 2] & 0x3F) << 6)
+                | u32::from(bytes[pos + 3] & 0x3F),
+            4,
+        ),
+    };
+    (
+        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+        len,
+    )
+}
+
+/// A conversion fed in pieces; see [`Converter::stream`].
+pub struct ConvertStream<'c> {
+    converter: &'c Converter,
+    pending: String,
+    scratch: Scratch,
+    changes: usize,
+}
+
+impl std::fmt::Debug for ConvertStream<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConvertStream")
+            .field("pending", &self.pending.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConvertStream<'_> {
+    /// Adds `text`; appends to `out` whatever can already be converted.
+    pub fn push(&mut self, text: &str, out: &mut String) {
+        let searched = self.pending.len();
+        self.pending.push_str(text);
+        let cut = self.pending[searched..]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| self.converter.is_cut_after(c))
+            .map(|(i, c)| searched + i + c.len_utf8());
+        if let Some(cut) = cut {
+            self.changes +=
+                self.converter
+                    .convert_into(&self.pending[..cut], out, &mut self.scratch);
+            self.pending.drain(..cut);
+        }
+    }
+
+    /// Converts what is left; returns how many matches changed the text in all.
+    pub fn finish(mut self, out: &mut String) -> usize {
+        let pending = std::mem::take(&mut self.pending);
+        self.changes
+            + self
+                .converter
+                .convert_into(&pending, out, &mut self.scratch)
+    }
 }
 
 #[cfg(test)]
@@ -218,5 +344,22 @@ mod tests {
     fn unknown_config_is_an_error() {
         let err = Converter::new("nope2nope").unwrap_err();
         assert!(err.to_string().contains("nope2nope"), "{err}");
+    }
+
+    #[test]
+    fn streaming_split_anywhere_equals_whole() {
+        let text = "鼠标和软件，乌兹别克斯坦的三极管。\n头发发展、\u{F900}乾隆皇帝頭髮。伯克希尔-哈撒韦公司𠮷野家";
+        for config in ["t2s", "s2twp", "tw2sp", "s2hk"] {
+            let c = Converter::new(config).unwrap();
+            let whole = c.convert(text);
+            for (cut, _) in text.char_indices() {
+                let mut out = String::new();
+                let mut stream = c.stream();
+                stream.push(&text[..cut], &mut out);
+                stream.push(&text[cut..], &mut out);
+                stream.finish(&mut out);
+                assert_eq!(out, whole, "{config}, cut at byte {cut}");
+            }
+        }
     }
 }

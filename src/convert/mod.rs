@@ -18,11 +18,12 @@ mod builtin;
 mod config;
 mod dict;
 mod engine;
+mod matcher;
 
 use std::path::PathBuf;
 
 pub use builtin::CONFIG_NAMES;
-pub use engine::Converter;
+pub use engine::{ConvertStream, Converter};
 
 pub(crate) use config::builtin_dict;
 

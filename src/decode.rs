@@ -11,7 +11,9 @@
 //! bad byte in a large page) stays UTF-8: re-reading a whole page in another
 //! encoding for the sake of one byte would garble everything else.
 
-use encoding_rs::{DecoderResult, Encoding, UTF_8};
+use std::io::{self, Read};
+
+use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8};
 
 /// How many bytes chardetng sees.
 const SNIFF_LIMIT: usize = 64 * 1024;
@@ -42,16 +44,167 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             malformed: 0,
         };
     }
-    if mostly_utf8(bytes) {
-        return decode_with(UTF_8, bytes, false);
+    decode_with(detect(bytes, true), bytes, false)
+}
+
+/// The encoding of text without a byte order mark that starts with
+/// `prefix`; `complete` says whether `prefix` is the whole text.
+fn detect(prefix: &[u8], complete: bool) -> &'static Encoding {
+    let valid_utf8 = match std::str::from_utf8(prefix) {
+        Ok(_) => true,
+        // Cut inside a character at the end of a partial prefix.
+        Err(e) => !complete && e.error_len().is_none(),
+    };
+    if valid_utf8 || mostly_utf8(prefix) {
+        return UTF_8;
     }
     let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(
-        &bytes[..bytes.len().min(SNIFF_LIMIT)],
-        bytes.len() <= SNIFF_LIMIT,
-    );
-    let encoding = detector.guess(None, true);
-    decode_with(encoding, bytes, false)
+    let sniffed = &prefix[..prefix.len().min(SNIFF_LIMIT)];
+    detector.feed(sniffed, complete && sniffed.len() == prefix.len());
+    detector.guess(None, true)
+}
+
+/// Decodes a byte stream chunk by chunk, in bounded memory: the encoding is
+/// decided from the first 64 KiB (byte order mark, UTF-8 validity, else
+/// chardetng), and characters split between reads come out whole.
+pub struct StreamDecoder<R> {
+    reader: R,
+    decoder: Decoder,
+    encoding: &'static Encoding,
+    bom: bool,
+    buf: Vec<u8>,
+    /// The unread part of `buf` is `buf[start..end]`.
+    start: usize,
+    end: usize,
+    eof: bool,
+    malformed: usize,
+    binary: bool,
+}
+
+impl<R> std::fmt::Debug for StreamDecoder<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamDecoder")
+            .field("encoding", &self.encoding.name())
+            .field("malformed", &self.malformed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How much a [`StreamDecoder`] reads at a time.
+const CHUNK: usize = 1 << 20;
+
+impl<R: Read> StreamDecoder<R> {
+    /// Reads the start of `reader` and decides its encoding (`forced`, if
+    /// given, is used as is).
+    pub fn new(mut reader: R, forced: Option<&'static Encoding>) -> io::Result<StreamDecoder<R>> {
+        let mut buf = vec![0u8; CHUNK.max(SNIFF_LIMIT)];
+        let mut end = 0;
+        let mut eof = false;
+        while end < SNIFF_LIMIT {
+            match reader.read(&mut buf[end..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let (encoding, bom, start) = match (forced, Encoding::for_bom(&buf[..end])) {
+            (Some(encoding), _) => (encoding, false, 0),
+            (None, Some((encoding, bom_len))) => (encoding, true, bom_len),
+            (None, None) => (detect(&buf[..end], eof), false, 0),
+        };
+        let binary = looks_binary(&buf[..end]);
+        Ok(StreamDecoder {
+            binary,
+            reader,
+            decoder: encoding.new_decoder_without_bom_handling(),
+            encoding,
+            bom,
+            buf,
+            start,
+            end,
+            eof,
+            malformed: 0,
+        })
+    }
+
+    /// The encoding being decoded, by its WHATWG name.
+    pub fn encoding(&self) -> &'static str {
+        self.encoding.name()
+    }
+
+    /// Whether a byte order mark named the encoding.
+    pub fn bom(&self) -> bool {
+        self.bom
+    }
+
+    /// Whether the start of the input looks like a binary file (see
+    /// [`looks_binary`]).
+    pub fn looks_binary(&self) -> bool {
+        self.binary
+    }
+
+    /// Malformed byte sequences replaced by U+FFFD so far.
+    pub fn malformed(&self) -> usize {
+        self.malformed
+    }
+
+    /// Appends the next piece of text to `out`; `false` once the input is
+    /// exhausted and everything has been decoded.
+    pub fn read_chunk(&mut self, out: &mut String) -> io::Result<bool> {
+        if self.start == self.end {
+            if self.eof {
+                return Ok(false);
+            }
+            self.fill()?;
+        }
+        let last = self.eof;
+        let input = &self.buf[self.start..self.end];
+        out.reserve(
+            self.decoder
+                .max_utf8_buffer_length_without_replacement(input.len())
+                .unwrap_or(input.len() * 3),
+        );
+        let mut rest = input;
+        loop {
+            let (result, read) = self
+                .decoder
+                .decode_to_string_without_replacement(rest, out, last);
+            rest = &rest[read..];
+            match result {
+                DecoderResult::InputEmpty => break,
+                DecoderResult::Malformed(_, _) => {
+                    self.malformed += 1;
+                    out.push('\u{FFFD}');
+                }
+                DecoderResult::OutputFull => out.reserve(rest.len() * 3 + 16),
+            }
+        }
+        self.start = self.end;
+        Ok(true)
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        self.start = 0;
+        self.end = 0;
+        loop {
+            match self.reader.read(&mut self.buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.end = n;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
 }
 
 /// Decodes `bytes` as `encoding`, counting malformed sequences.
@@ -162,6 +315,33 @@ mod tests {
         assert_eq!(d.encoding, "UTF-8");
         assert_eq!(d.malformed, 1);
         assert_eq!(d.text, "區殘\u{FFFD}聯工作人員慰問困難殘疾人");
+    }
+
+    #[test]
+    fn stream_decoder_gives_the_same_text_in_any_read_sizes() {
+        /// Hands out at most `step` bytes a read.
+        struct Trickle<'a>(&'a [u8], usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let text = "过去五年，涪陵区残联在区委、区政府的坚强领导下，全面贯彻落实各项惠残政策。\n"
+            .repeat(40);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        for (bytes, encoding) in [(text.as_bytes(), "UTF-8"), (&gbk[..], "GBK")] {
+            for step in [1, 2, 3, 7, 4096] {
+                let mut stream = StreamDecoder::new(Trickle(bytes, step), None).unwrap();
+                let mut out = String::new();
+                while stream.read_chunk(&mut out).unwrap() {}
+                assert_eq!(stream.encoding(), encoding);
+                assert_eq!(out, text, "{encoding}, {step} bytes a read");
+                assert_eq!(stream.malformed(), 0);
+            }
+        }
     }
 
     #[test]

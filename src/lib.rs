@@ -37,9 +37,11 @@ pub mod spam;
 pub mod unicode;
 
 use std::fmt;
+use std::io::{self, Read, Write};
 use std::str::FromStr;
 
 pub use convert::{ConvertError, Converter};
+pub use decode::StreamDecoder;
 pub use report::{ConvertReport, DecodeReport, Report};
 pub use spam::{DropKind, DroppedLine, SpamError, SpamFilter};
 
@@ -179,6 +181,21 @@ pub enum Error {
     UnknownStage(String),
 }
 
+/// Why [`Cleaner::clean_reader`] stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamError {
+    /// Reading the input failed.
+    #[error("cannot read: {0}")]
+    Read(#[source] io::Error),
+    /// Writing the output failed.
+    #[error("cannot write: {0}")]
+    Write(#[source] io::Error),
+    /// The input has NUL bytes near its start: not text.
+    #[error("looks like a binary file (it has NUL bytes), not text; leave it out")]
+    Binary,
+}
+
 /// The output of cleaning one document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cleaned {
@@ -239,6 +256,93 @@ impl Cleaner {
     /// The options this cleaner was built from.
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// Whether this cleaner only converts (or does nothing but decode), so
+    /// that documents can stream through it in bounded memory.
+    fn streams(&self) -> bool {
+        !(self.options.repair
+            || self.options.hygiene
+            || self.options.annotations
+            || self.options.spam)
+    }
+
+    /// Cleans one document from `reader` into `writer`.
+    ///
+    /// With conversion as the only stage, the text streams through in
+    /// bounded memory whatever its size; otherwise the document is read
+    /// whole, since spam scoring and the layout look at the whole page.
+    ///
+    /// ```
+    /// use zhclean::{Cleaner, Options, Stage};
+    ///
+    /// let cleaner = Cleaner::new(Options::only(&[Stage::Convert]))?;
+    /// let mut out = Vec::new();
+    /// let report = cleaner.clean_reader("頭髮\n".as_bytes(), &mut out)?;
+    /// assert_eq!(out, "头发\n".as_bytes());
+    /// assert_eq!(report.convert.unwrap().replacements, 2); // 頭 and 髮
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn clean_reader(
+        &self,
+        reader: impl Read,
+        mut writer: impl Write,
+    ) -> Result<Report, StreamError> {
+        if !self.streams() {
+            let mut bytes = Vec::new();
+            let mut reader = reader;
+            reader.read_to_end(&mut bytes).map_err(StreamError::Read)?;
+            if decode::looks_binary(&bytes) {
+                return Err(StreamError::Binary);
+            }
+            let cleaned = self.clean_bytes(&bytes);
+            writer
+                .write_all(cleaned.text.as_bytes())
+                .map_err(StreamError::Write)?;
+            return Ok(cleaned.report);
+        }
+        let mut decoder = decode::StreamDecoder::new(reader, None).map_err(StreamError::Read)?;
+        if decoder.looks_binary() {
+            return Err(StreamError::Binary);
+        }
+        let mut stream = self.converter.as_ref().map(Converter::stream);
+        let mut text = String::new();
+        let mut out = String::new();
+        while decoder.read_chunk(&mut text).map_err(StreamError::Read)? {
+            let piece = match &mut stream {
+                Some(stream) => {
+                    out.clear();
+                    stream.push(&text, &mut out);
+                    &out
+                }
+                None => &text,
+            };
+            writer
+                .write_all(piece.as_bytes())
+                .map_err(StreamError::Write)?;
+            text.clear();
+        }
+        let mut report = Report {
+            decode: Some(DecodeReport {
+                encoding: decoder.encoding().to_string(),
+                bom: decoder.bom(),
+                malformed: decoder.malformed(),
+            }),
+            ..Report::default()
+        };
+        if let Some(stream) = stream {
+            out.clear();
+            let replacements = stream.finish(&mut out);
+            writer
+                .write_all(out.as_bytes())
+                .map_err(StreamError::Write)?;
+            report.convert = Some(ConvertReport {
+                config: self.options.config.clone(),
+                replacements,
+            });
+        }
+        writer.flush().map_err(StreamError::Write)?;
+        Ok(report)
     }
 
     /// Cleans bytes in any encoding zhclean can detect.

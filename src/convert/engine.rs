@@ -17,7 +17,7 @@
 //! converts input of any size in bounded memory.
 
 use super::config::Plan;
-use super::matcher::Matcher;
+use super::matcher::{CharSet, Matcher};
 use super::ConvertError;
 
 /// An OpenCC converter: built once, then shared freely between threads.
@@ -34,6 +34,10 @@ pub struct Converter {
     normalization: Vec<Matcher>,
     segmentation: Option<Matcher>,
     chain: Vec<Matcher>,
+    /// For the common shape (no segmentation, one conversion): the
+    /// characters where the single pass must stop, its own starters and
+    /// those of normalization, which it checks on the way.
+    fused_stops: Option<CharSet>,
 }
 
 impl std::fmt::Debug for Converter {
@@ -72,11 +76,25 @@ impl Converter {
     }
 
     fn from_plan(plan: Plan) -> Converter {
+        let normalization: Vec<Matcher> = plan.normalization.iter().map(Matcher::new).collect();
+        let segmentation = plan.segmentation.as_ref().map(Matcher::new);
+        let chain: Vec<Matcher> = plan.chain.iter().map(Matcher::new).collect();
+        let fused_stops = match (&segmentation, chain.as_slice()) {
+            (None, [only]) => {
+                let mut stops = only.starters().clone();
+                for matcher in &normalization {
+                    stops.extend(matcher.starters());
+                }
+                Some(stops)
+            }
+            _ => None,
+        };
         Converter {
             name: plan.name,
-            normalization: plan.normalization.iter().map(Matcher::new).collect(),
-            segmentation: plan.segmentation.as_ref().map(Matcher::new),
-            chain: plan.chain.iter().map(Matcher::new).collect(),
+            normalization,
+            segmentation,
+            chain,
+            fused_stops,
         }
     }
 
@@ -129,50 +147,65 @@ impl Converter {
     }
 
     fn convert_into(&self, text: &str, out: &mut String, scratch: &mut Scratch) -> usize {
-        let mut changes = 0;
-        let mut current = text;
-        if !self.normalization.is_empty() {
-            scratch.normalized.clear();
-            scratch.normalized.push_str(text);
-            for matcher in &self.normalization {
-                scratch.spare.clear();
-                changes += apply(matcher, &scratch.normalized, &mut scratch.spare);
-                std::mem::swap(&mut scratch.normalized, &mut scratch.spare);
+        if let (Some(stops), [only]) = (&self.fused_stops, self.chain.as_slice()) {
+            // One pass that gives up if normalization would change the text.
+            let start = out.len();
+            if let Some(changes) = apply(only, stops, &self.normalization, text, out) {
+                return changes;
             }
-            current = &scratch.normalized;
+            out.truncate(start);
         }
+        let mut changes = 0;
+        let mut normalized = false;
+        for matcher in &self.normalization {
+            let source: &str = if normalized {
+                &scratch.normalized
+            } else {
+                text
+            };
+            // Normalization rarely changes anything: look before copying.
+            if !has_match(matcher, source) {
+                continue;
+            }
+            scratch.spare.clear();
+            changes += convert_all(matcher, source, &mut scratch.spare);
+            std::mem::swap(&mut scratch.normalized, &mut scratch.spare);
+            normalized = true;
+        }
+        let current: &str = if normalized {
+            &scratch.normalized
+        } else {
+            text
+        };
         let Some(segmentation) = &self.segmentation else {
-            changes +=
-                self.convert_segment(current, out, &mut scratch.stage_a, &mut scratch.stage_b);
-            return changes;
+            return changes
+                + self.convert_segment(current, out, &mut scratch.stage_a, &mut scratch.stage_b);
         };
         let bytes = current.as_bytes();
         let mut gap_start = 0;
         let mut pos = 0;
-        while pos < bytes.len() {
-            let (c, len) = decode_at(bytes, pos);
-            if segmentation.starts_with(c) {
-                if let Some((matched, _)) = segmentation.match_at(&current[pos..], c) {
-                    if gap_start < pos {
+        while let Some((at, c, len)) = next_in(segmentation.starters(), bytes, pos) {
+            match segmentation.match_at(&current[at..], c, len) {
+                Some((matched, _)) => {
+                    if gap_start < at {
                         changes += self.convert_segment(
-                            &current[gap_start..pos],
+                            &current[gap_start..at],
                             out,
                             &mut scratch.stage_a,
                             &mut scratch.stage_b,
                         );
                     }
                     changes += self.convert_segment(
-                        &current[pos..pos + matched],
+                        &current[at..at + matched],
                         out,
                         &mut scratch.stage_a,
                         &mut scratch.stage_b,
                     );
-                    pos += matched;
+                    pos = at + matched;
                     gap_start = pos;
-                    continue;
                 }
+                None => pos = at + len,
             }
-            pos += len;
         }
         if gap_start < bytes.len() {
             changes += self.convert_segment(
@@ -198,77 +231,115 @@ impl Converter {
                 out.push_str(segment);
                 0
             }
-            [only] => apply(only, segment, out),
+            [only] => convert_all(only, segment, out),
             [first, middle @ .., last] => {
                 a.clear();
-                let mut changes = apply(first, segment, a);
+                let mut changes = convert_all(first, segment, a);
                 for matcher in middle {
                     b.clear();
-                    changes += apply(matcher, a, b);
+                    changes += convert_all(matcher, a, b);
                     std::mem::swap(a, b);
                 }
-                changes + apply(last, a, out)
+                changes + convert_all(last, a, out)
             }
         }
     }
 }
 
+/// One conversion stage over `text`, appended to `out`; see [`apply`].
+fn convert_all(matcher: &Matcher, text: &str, out: &mut String) -> usize {
+    apply(matcher, matcher.starters(), &[], text, out).unwrap_or(0)
+}
+
 /// One conversion stage over `text`, appended to `out`: longest match first,
-/// left to right, unmatched characters copied in runs. Returns how many
-/// matches changed the text.
-fn apply(matcher: &Matcher, text: &str, out: &mut String) -> usize {
+/// left to right, unmatched characters copied in runs. Stops only at
+/// characters in `stops`. Returns how many matches changed the text, or
+/// `None`, with `out` partly written, as soon as a `guards` matcher matches.
+#[inline(always)]
+fn apply(
+    matcher: &Matcher,
+    stops: &CharSet,
+    guards: &[Matcher],
+    text: &str,
+    out: &mut String,
+) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut changes = 0;
     let mut copied = 0;
     let mut pos = 0;
-    while pos < bytes.len() {
-        let (c, len) = decode_at(bytes, pos);
-        if matcher.starts_with(c) {
-            if let Some((matched, value)) = matcher.match_at(&text[pos..], c) {
-                out.push_str(&text[copied..pos]);
+    while let Some((at, c, len)) = next_in(stops, bytes, pos) {
+        if guards
+            .iter()
+            .any(|g| g.starts_with(c) && g.match_at(&text[at..], c, len).is_some())
+        {
+            return None;
+        }
+        match matcher.match_at(&text[at..], c, len) {
+            Some((matched, value)) => {
+                out.push_str(&text[copied..at]);
                 out.push_str(value);
-                if value.as_bytes() != &bytes[pos..pos + matched] {
+                if value.as_bytes() != &bytes[at..at + matched] {
                     changes += 1;
                 }
-                pos += matched;
+                pos = at + matched;
                 copied = pos;
-                continue;
             }
+            None => pos = at + len,
+        }
+    }
+    out.push_str(&text[copied..]);
+    Some(changes)
+}
+
+/// Whether any key of `matcher` matches anywhere in `text`.
+fn has_match(matcher: &Matcher, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    while let Some((at, c, len)) = next_in(matcher.starters(), bytes, pos) {
+        if matcher.match_at(&text[at..], c, len).is_some() {
+            return true;
+        }
+        pos = at + len;
+    }
+    false
+}
+
+/// The first character at or after byte `pos` of valid UTF-8 that is in
+/// `set`: its position, code point and length. This loop is where nearly
+/// all the time of converting goes.
+#[inline(always)]
+fn next_in(set: &CharSet, bytes: &[u8], mut pos: usize) -> Option<(usize, u32, usize)> {
+    while pos < bytes.len() {
+        let b0 = bytes[pos];
+        let (code, len) = if b0 < 0x80 {
+            (u32::from(b0), 1)
+        } else if (0xE0..0xF0).contains(&b0) {
+            (
+                (u32::from(b0 & 0x0F) << 12)
+                    | (u32::from(bytes[pos + 1] & 0x3F) << 6)
+                    | u32::from(bytes[pos + 2] & 0x3F),
+                3,
+            )
+        } else if b0 < 0xE0 {
+            (
+                (u32::from(b0 & 0x1F) << 6) | u32::from(bytes[pos + 1] & 0x3F),
+                2,
+            )
+        } else {
+            (
+                (u32::from(b0 & 0x07) << 18)
+                    | (u32::from(bytes[pos + 1] & 0x3F) << 12)
+                    | (u32::from(bytes[pos + 2] & 0x3F) << 6)
+                    | u32::from(bytes[pos + 3] & 0x3F),
+                4,
+            )
+        };
+        if set.contains(code) {
+            return Some((pos, code, len));
         }
         pos += len;
     }
-    out.push_str(&text[copied..]);
-    changes
-}
-
-/// The character starting at byte `pos` of valid UTF-8, and its length.
-#[inline]
-fn decode_at(bytes: &[u8], pos: usize) -> (char, usize) {
-    let b0 = bytes[pos];
-    let (code, len) = match b0 {
-        0x00..=0x7F => (u32::from(b0), 1),
-        0xC0..=0xDF => (
-            (u32::from(b0 & 0x1F) << 6) | u32::from(bytes[pos + 1] & 0x3F),
-            2,
-        ),
-        0xE0..=0xEF => (
-            (u32::from(b0 & 0x0F) << 12)
-                | (u32::from(bytes[pos + 1] & 0x3F) << 6)
-                | u32::from(bytes[pos + 2] & 0x3F),
-            3,
-        ),
-        _ => (
-            (u32::from(b0 & 0x07) << 18)
-                | (u32::from(bytes[pos + 1] & 0x3F) << 12)
-                | (u32::from(bytes[pos + 2] & 0x3F) << 6)
-                | u32::from(bytes[pos + 3] & 0x3F),
-            4,
-        ),
-    };
-    (
-        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
-        len,
-    )
+    None
 }
 
 /// A conversion fed in pieces; see [`Converter::stream`].
@@ -290,19 +361,29 @@ impl std::fmt::Debug for ConvertStream<'_> {
 impl ConvertStream<'_> {
     /// Adds `text`; appends to `out` whatever can already be converted.
     pub fn push(&mut self, text: &str, out: &mut String) {
-        let searched = self.pending.len();
-        self.pending.push_str(text);
-        let cut = self.pending[searched..]
+        let Some(cut) = text
             .char_indices()
             .rev()
             .find(|&(_, c)| self.converter.is_cut_after(c))
-            .map(|(i, c)| searched + i + c.len_utf8());
-        if let Some(cut) = cut {
-            self.changes +=
-                self.converter
-                    .convert_into(&self.pending[..cut], out, &mut self.scratch);
-            self.pending.drain(..cut);
+            .map(|(i, c)| i + c.len_utf8())
+        else {
+            self.pending.push_str(text);
+            return;
+        };
+        if self.pending.is_empty() {
+            self.changes += self
+                .converter
+                .convert_into(&text[..cut], out, &mut self.scratch);
+        } else {
+            self.pending.push_str(&text[..cut]);
+            let pending = std::mem::take(&mut self.pending);
+            self.changes += self
+                .converter
+                .convert_into(&pending, out, &mut self.scratch);
+            self.pending = pending;
+            self.pending.clear();
         }
+        self.pending.push_str(&text[cut..]);
     }
 
     /// Converts what is left; returns how many matches changed the text in all.

@@ -16,11 +16,55 @@
 //! the commonest case, a character no key starts with, costs one bit test.
 //! Deeper nodes keep their children sorted in one flat array.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::dict::{Dict, MatchPolicy, TextDict};
 
 const NO_VALUE: u32 = u32::MAX;
+
+/// A set of characters: a bitset over the Basic Multilingual Plane, where
+/// nearly all Chinese text lives, and a hash set for the rest.
+#[derive(Debug, Clone)]
+pub(crate) struct CharSet {
+    bmp: Box<[u64]>,
+    astral: HashSet<u32>,
+}
+
+impl Default for CharSet {
+    fn default() -> CharSet {
+        CharSet {
+            bmp: vec![0u64; 0x10000 / 64].into_boxed_slice(),
+            astral: HashSet::new(),
+        }
+    }
+}
+
+impl CharSet {
+    pub(crate) fn insert(&mut self, c: u32) {
+        if c < 0x10000 {
+            self.bmp[c as usize / 64] |= 1 << (c % 64);
+        } else {
+            self.astral.insert(c);
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn contains(&self, c: u32) -> bool {
+        if c < 0x10000 {
+            self.bmp[c as usize / 64] & (1 << (c % 64)) != 0
+        } else {
+            !self.astral.is_empty() && self.astral.contains(&c)
+        }
+    }
+
+    /// Adds every character of `other`.
+    pub(crate) fn extend(&mut self, other: &CharSet) {
+        for (word, more) in self.bmp.iter_mut().zip(other.bmp.iter()) {
+            *word |= more;
+        }
+        self.astral.extend(&other.astral);
+    }
+}
 const NO_NODE: u32 = 0;
 
 #[derive(Debug, Clone, Copy)]
@@ -49,8 +93,8 @@ impl Node {
 
 /// A compiled dictionary (or group) for longest-match lookups.
 pub(crate) struct Matcher {
-    /// Bit `c` set when a key starts with BMP character `c`.
-    starts: Box<[u64]>,
+    /// The characters some key starts with.
+    starts: CharSet,
     /// Root child of each BMP character (`NO_NODE` if none).
     bmp_roots: Box<[u32]>,
     /// Root children of characters outside the BMP.
@@ -60,8 +104,7 @@ pub(crate) struct Matcher {
     edges: Vec<(u32, u32)>,
     values: String,
     /// Every character that occurs in any key (for safe streaming cuts).
-    key_chars: Box<[u64]>,
-    astral_key_chars: std::collections::HashSet<u32>,
+    key_chars: CharSet,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -137,27 +180,22 @@ impl Matcher {
         };
         builder.add(dict, &mut 0, &mut 0, false);
 
-        let mut starts = vec![0u64; 0x10000 / 64].into_boxed_slice();
+        let mut starts = CharSet::default();
         let mut bmp_roots = vec![NO_NODE; 0x10000].into_boxed_slice();
         let mut astral_roots = HashMap::new();
-        let mut key_chars = vec![0u64; 0x10000 / 64].into_boxed_slice();
-        let mut astral_key_chars = std::collections::HashSet::new();
+        let mut key_chars = CharSet::default();
         let mut nodes = Vec::with_capacity(builder.nodes.len());
         let mut edges = Vec::new();
         for (index, (node, children)) in builder.nodes.iter().enumerate() {
             let mut sorted: Vec<(u32, u32)> = children.iter().map(|(&c, &n)| (c, n)).collect();
             sorted.sort_unstable();
             for &(c, _) in &sorted {
-                if c < 0x10000 {
-                    key_chars[c as usize / 64] |= 1 << (c % 64);
-                } else {
-                    astral_key_chars.insert(c);
-                }
+                key_chars.insert(c);
             }
             if index == 0 {
                 for &(c, child) in &sorted {
+                    starts.insert(c);
                     if c < 0x10000 {
-                        starts[c as usize / 64] |= 1 << (c % 64);
                         bmp_roots[c as usize] = child;
                     } else {
                         astral_roots.insert(c, child);
@@ -179,29 +217,23 @@ impl Matcher {
             edges,
             values: builder.values,
             key_chars,
-            astral_key_chars,
         }
     }
 
+    /// The characters some key starts with.
+    pub(crate) fn starters(&self) -> &CharSet {
+        &self.starts
+    }
+
     /// Whether any key starts with `c`.
-    #[inline]
-    pub(crate) fn starts_with(&self, c: char) -> bool {
-        let c = c as u32;
-        if c < 0x10000 {
-            self.starts[c as usize / 64] & (1 << (c % 64)) != 0
-        } else {
-            self.astral_roots.contains_key(&c)
-        }
+    #[inline(always)]
+    pub(crate) fn starts_with(&self, c: u32) -> bool {
+        self.starts.contains(c)
     }
 
     /// Whether `c` occurs anywhere in any key.
     pub(crate) fn in_any_key(&self, c: char) -> bool {
-        let c = c as u32;
-        if c < 0x10000 {
-            self.key_chars[c as usize / 64] & (1 << (c % 64)) != 0
-        } else {
-            self.astral_key_chars.contains(&c)
-        }
+        self.key_chars.contains(c as u32)
     }
 
     fn child(&self, node: u32, c: u32) -> Option<u32> {
@@ -213,20 +245,24 @@ impl Matcher {
             .map(|i| range[i].1)
     }
 
-    /// The match at the start of `text`, whose first character is `first`:
-    /// its byte length and value.
+    /// The match at the start of `text`, whose first character is `first`
+    /// (`first_len` bytes long): its byte length and value.
     #[inline]
-    pub(crate) fn match_at(&self, text: &str, first: char) -> Option<(usize, &str)> {
-        let f = first as u32;
-        let mut node = if f < 0x10000 {
-            if self.starts[f as usize / 64] & (1 << (f % 64)) == 0 {
+    pub(crate) fn match_at(
+        &self,
+        text: &str,
+        first: u32,
+        first_len: usize,
+    ) -> Option<(usize, &str)> {
+        let mut node = if first < 0x10000 {
+            if !self.starts.contains(first) {
                 return None;
             }
-            self.bmp_roots[f as usize]
+            self.bmp_roots[first as usize]
         } else {
-            *self.astral_roots.get(&f)?
+            *self.astral_roots.get(&first)?
         };
-        let mut pos = first.len_utf8();
+        let mut pos = first_len;
         let mut best: Option<(usize, &Node)> = None;
         loop {
             let n = &self.nodes[node as usize];
@@ -269,7 +305,8 @@ mod tests {
     }
 
     fn at<'m>(m: &'m Matcher, s: &str) -> Option<(usize, &'m str)> {
-        m.match_at(s, s.chars().next()?)
+        let first = s.chars().next()?;
+        m.match_at(s, first as u32, first.len_utf8())
     }
 
     #[test]
@@ -278,7 +315,7 @@ mod tests {
         assert_eq!(at(&m, "一二三四"), Some((9, "C")));
         assert_eq!(at(&m, "一二"), Some((3, "A")));
         assert_eq!(at(&m, "二"), None);
-        assert!(m.starts_with('一') && !m.starts_with('二'));
+        assert!(m.starts_with('一' as u32) && !m.starts_with('二' as u32));
         assert!(m.in_any_key('三') && !m.in_any_key('四'));
     }
 

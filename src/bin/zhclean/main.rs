@@ -7,15 +7,17 @@ mod args;
 mod inputs;
 mod output;
 
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use serde::Serialize;
-use zhclean::{Cleaner, Report};
+use zhclean::{Cleaner, Report, StreamError};
 
 use args::Args;
 use inputs::{describe_io, Failure, Job, Source};
+use output::AtomicFile;
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -111,16 +113,36 @@ fn clean_one(
     job: &Job,
     stdout: &mut impl Write,
 ) -> Result<Report, Stop> {
-    let bytes = read(&job.source).map_err(Stop::Failed)?;
-    if zhclean::decode::looks_binary(&bytes) {
-        return Err(Stop::Failed(Failure::new(
-            &job.source,
-            "looks like a binary file (it has NUL bytes), not text; leave it out",
-        )));
-    }
-    let cleaned = cleaner.clean_bytes(&bytes);
+    let failed = |message: String| Stop::Failed(Failure::new(&job.source, message));
+    let reader: Box<dyn Read> = match &job.source {
+        Source::Stdin => Box::new(io::stdin().lock()),
+        Source::File(path) => Box::new(File::open(path).map_err(|e| failed(describe_io(&e)))?),
+    };
+    let report = match &job.target {
+        Some(target) => {
+            let mut file = AtomicFile::create(target).map_err(|e| failed(format!("{e:#}")))?;
+            let report = cleaner
+                .clean_reader(reader, &mut file)
+                .map_err(|e| match e {
+                    StreamError::Read(e) => failed(describe_io(&e)),
+                    other => failed(other.to_string()),
+                })?;
+            file.commit().map_err(|e| failed(format!("{e:#}")))?;
+            report
+        }
+        None => cleaner
+            .clean_reader(reader, &mut *stdout)
+            .map_err(|e| match e {
+                StreamError::Write(e) if e.kind() == io::ErrorKind::BrokenPipe => Stop::BrokenPipe,
+                StreamError::Write(e) => {
+                    Stop::Failed(Failure::new("standard output", e.to_string()))
+                }
+                StreamError::Read(e) => failed(describe_io(&e)),
+                other => failed(other.to_string()),
+            })?,
+    };
     if args.explain {
-        for dropped in &cleaned.report.dropped {
+        for dropped in &report.dropped {
             eprintln!(
                 "{}:{}: dropped {} (score {:.1}): {}: {}",
                 job.source,
@@ -132,26 +154,5 @@ fn clean_one(
             );
         }
     }
-    match &job.target {
-        Some(target) => output::write_atomically(target, cleaned.text.as_bytes())
-            .map_err(|e| Stop::Failed(Failure::new(&job.source, format!("{e:#}"))))?,
-        None => stdout.write_all(cleaned.text.as_bytes()).map_err(|e| {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                Stop::BrokenPipe
-            } else {
-                Stop::Failed(Failure::new("standard output", e.to_string()))
-            }
-        })?,
-    }
-    Ok(cleaned.report)
-}
-
-fn read(source: &Source) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
-    let result = match source {
-        Source::Stdin => io::stdin().lock().read_to_end(&mut bytes).map(|_| ()),
-        Source::File(path) => std::fs::read(path).map(|b| bytes = b),
-    };
-    result.map_err(|e| Failure::new(source, describe_io(&e)))?;
-    Ok(bytes)
+    Ok(report)
 }

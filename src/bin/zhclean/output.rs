@@ -1,28 +1,79 @@
 //! Writing files so that an interrupted run never leaves half of one.
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and
-/// a rename: readers see the old file or the whole new one, never a part.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
-    let temp = temp_path(dir, path);
-    let result = fs::File::create(&temp)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.flush()))
-        .and_then(|()| fs::rename(&temp, path));
-    if let Err(e) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+/// A file written under a temporary name in the same folder and renamed into
+/// place by [`AtomicFile::commit`]: readers see the old file or the whole new
+/// one, never a part. Dropped without a commit, it removes itself.
+pub struct AtomicFile {
+    file: io::BufWriter<fs::File>,
+    temp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create folder {}", dir.display()))?;
+        let temp = temp_path(dir, path);
+        let file =
+            fs::File::create(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+        Ok(AtomicFile {
+            file: io::BufWriter::with_capacity(1 << 20, file),
+            temp,
+            path: path.to_path_buf(),
+            committed: false,
+        })
     }
-    Ok(())
+
+    /// Flushes and renames the file into place.
+    pub fn commit(mut self) -> Result<()> {
+        self.file
+            .flush()
+            .and_then(|()| fs::rename(&self.temp, &self.path))
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.file.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Writes `bytes` to `path` atomically (see [`AtomicFile`]).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.commit()
 }
 
 fn temp_path(dir: &Path, path: &Path) -> PathBuf {
@@ -46,5 +97,15 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "区\n");
         let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn dropped_without_commit_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.txt");
+        let mut file = AtomicFile::create(&path).unwrap();
+        file.write_all(b"half").unwrap();
+        drop(file);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -17,7 +17,7 @@
 //! converts input of any size in bounded memory.
 
 use super::config::Plan;
-use super::matcher::{CharSet, Matcher};
+use super::matcher::{char_at, CharSet, Dense, Matcher};
 use super::ConvertError;
 
 /// An OpenCC converter: built once, then shared freely between threads.
@@ -34,10 +34,9 @@ pub struct Converter {
     normalization: Vec<Matcher>,
     segmentation: Option<Matcher>,
     chain: Vec<Matcher>,
-    /// For the common shape (no segmentation, one conversion): the
-    /// characters where the single pass must stop, its own starters and
-    /// those of normalization, which it checks on the way.
-    fused_stops: Option<CharSet>,
+    /// For the common shape (no segmentation, one conversion): a table
+    /// for a single pass that checks normalization on the way.
+    fused: Option<Dense>,
 }
 
 impl std::fmt::Debug for Converter {
@@ -79,14 +78,8 @@ impl Converter {
         let normalization: Vec<Matcher> = plan.normalization.iter().map(Matcher::new).collect();
         let segmentation = plan.segmentation.as_ref().map(Matcher::new);
         let chain: Vec<Matcher> = plan.chain.iter().map(Matcher::new).collect();
-        let fused_stops = match (&segmentation, chain.as_slice()) {
-            (None, [only]) => {
-                let mut stops = only.starters().clone();
-                for matcher in &normalization {
-                    stops.extend(matcher.starters());
-                }
-                Some(stops)
-            }
+        let fused = match (&segmentation, chain.as_slice()) {
+            (None, [only]) => Some(only.dense(&normalization)),
             _ => None,
         };
         Converter {
@@ -94,7 +87,7 @@ impl Converter {
             normalization,
             segmentation,
             chain,
-            fused_stops,
+            fused,
         }
     }
 
@@ -147,10 +140,10 @@ impl Converter {
     }
 
     fn convert_into(&self, text: &str, out: &mut String, scratch: &mut Scratch) -> usize {
-        if let (Some(stops), [only]) = (&self.fused_stops, self.chain.as_slice()) {
+        if let (Some(dense), [only]) = (&self.fused, self.chain.as_slice()) {
             // One pass that gives up if normalization would change the text.
             let start = out.len();
-            if let Some(changes) = apply(only, stops, &self.normalization, text, out) {
+            if let Some(changes) = apply_dense(only, dense, &self.normalization, text, out) {
                 return changes;
             }
             out.truncate(start);
@@ -185,8 +178,8 @@ impl Converter {
         let mut gap_start = 0;
         let mut pos = 0;
         while let Some((at, c, len)) = next_in(segmentation.starters(), bytes, pos) {
-            match segmentation.match_at(&current[at..], c, len) {
-                Some((matched, _)) => {
+            match segmentation.match_at(&current[at..], c, len).map(|f| f.len) {
+                Some(matched) => {
                     if gap_start < at {
                         changes += self.convert_segment(
                             &current[gap_start..at],
@@ -268,20 +261,29 @@ fn apply(
     let mut copied = 0;
     let mut pos = 0;
     while let Some((at, c, len)) = next_in(stops, bytes, pos) {
-        if guards
-            .iter()
-            .any(|g| g.starts_with(c) && g.match_at(&text[at..], c, len).is_some())
-        {
-            return None;
+        for guard in guards {
+            if guard.starts_with(c) && guard.match_at(&text[at..], c, len).is_some() {
+                return None;
+            }
+        }
+        if let Some(simple) = matcher.simple(c) {
+            if copied < at {
+                out.push_str(&text[copied..at]);
+            }
+            out.push(simple.value);
+            changes += usize::from(simple.changed);
+            pos = at + len;
+            copied = pos;
+            continue;
         }
         match matcher.match_at(&text[at..], c, len) {
-            Some((matched, value)) => {
-                out.push_str(&text[copied..at]);
-                out.push_str(value);
-                if value.as_bytes() != &bytes[at..at + matched] {
-                    changes += 1;
+            Some(found) => {
+                if copied < at {
+                    out.push_str(&text[copied..at]);
                 }
-                pos = at + matched;
+                found.value.push_to(out);
+                changes += usize::from(found.changed);
+                pos = at + found.len;
                 copied = pos;
             }
             None => pos = at + len,
@@ -289,6 +291,136 @@ fn apply(
     }
     out.push_str(&text[copied..]);
     Some(changes)
+}
+
+/// [`apply`] for a matcher compiled into a [`Dense`] table, which gives up
+/// (`None`) where a `guards` matcher matches.
+///
+/// Text comes in two kinds, and each has its own loop. Where converted
+/// characters are rare (Simplified text under `t2s`), a scan skips from stop
+/// to stop and copies the runs between them. Where they are dense
+/// (Traditional text), every character is written out through its table
+/// entry, with no branch on whether it changed. The loops take turns by
+/// blocks of text, each block choosing from what the previous one saw.
+fn apply_dense(
+    matcher: &Matcher,
+    dense: &Dense,
+    guards: &[Matcher],
+    text: &str,
+    out: &mut String,
+) -> Option<usize> {
+    const BLOCK: usize = 4096;
+    let bytes = text.as_bytes();
+    let mut changes = 0;
+    let mut pos = 0;
+    let mut dense_mode = false;
+    out.reserve(text.len());
+    while pos < bytes.len() {
+        let mut end = (pos + BLOCK).min(bytes.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let start = pos;
+        let mut events = 0;
+        if dense_mode {
+            while pos < end {
+                let (c, len) = char_at(bytes, pos);
+                let mut entry = if c < 0x10000 {
+                    dense.get(c)
+                } else {
+                    Dense::SLOW
+                };
+                if entry & Dense::PHRASE != 0 && phrase_may_match(matcher, bytes, c, pos + len) {
+                    entry = Dense::SLOW;
+                }
+                if entry & Dense::SLOW == 0 {
+                    if let Some(value) = char::from_u32(entry & Dense::CHAR) {
+                        out.push(value);
+                    }
+                    let changed = (entry >> 30) as usize & 1;
+                    changes += changed;
+                    events += changed;
+                    pos += len;
+                } else {
+                    events += 1;
+                    changes += slow_match(matcher, guards, text, &mut pos, c, len, out)?;
+                }
+            }
+        } else {
+            let mut copied = pos;
+            while let Some((at, c, len)) = next_in(dense.stops(), &bytes[..end], pos) {
+                let mut entry = if c < 0x10000 {
+                    dense.get(c)
+                } else {
+                    Dense::SLOW
+                };
+                if entry & Dense::PHRASE != 0 && phrase_may_match(matcher, bytes, c, at + len) {
+                    entry = Dense::SLOW;
+                }
+                if entry & (Dense::SLOW | Dense::CHANGED) == 0 {
+                    pos = at + len;
+                    continue;
+                }
+                events += 1;
+                out.push_str(&text[copied..at]);
+                pos = at;
+                if entry & Dense::SLOW == 0 {
+                    if let Some(value) = char::from_u32(entry & Dense::CHAR) {
+                        out.push(value);
+                    }
+                    changes += 1;
+                    pos += len;
+                } else {
+                    changes += slow_match(matcher, guards, text, &mut pos, c, len, out)?;
+                }
+                copied = pos;
+            }
+            pos = pos.max(end);
+            out.push_str(&text[copied..pos]);
+        }
+        // About one event in sixteen bytes (five or six characters) or more.
+        dense_mode = events * 16 > pos - start;
+    }
+    Some(changes)
+}
+
+/// Whether a key of two or more characters may start at `c`, followed by
+/// the character at byte `next`.
+#[inline(always)]
+fn phrase_may_match(matcher: &Matcher, bytes: &[u8], c: u32, next: usize) -> bool {
+    next < bytes.len() && matcher.pair_maybe(c, char_at(bytes, next).0)
+}
+
+/// The full lookup at `*pos`: writes the match, or the character itself, and
+/// moves `pos` past it; `None` if a guard matches there.
+#[inline(never)]
+fn slow_match(
+    matcher: &Matcher,
+    guards: &[Matcher],
+    text: &str,
+    pos: &mut usize,
+    c: u32,
+    len: usize,
+    out: &mut String,
+) -> Option<usize> {
+    let here = &text[*pos..];
+    for guard in guards {
+        if guard.starts_with(c) && guard.match_at(here, c, len).is_some() {
+            return None;
+        }
+    }
+    match matcher.match_at(here, c, len) {
+        Some(found) => {
+            found.value.push_to(out);
+            *pos += found.len;
+            Some(usize::from(found.changed))
+        }
+        None => {
+            out.push_str(&here[..len]);
+            *pos += len;
+            Some(0)
+        }
+    }
 }
 
 /// Whether any key of `matcher` matches anywhere in `text`.
@@ -309,31 +441,21 @@ fn has_match(matcher: &Matcher, text: &str) -> bool {
 /// all the time of converting goes.
 #[inline(always)]
 fn next_in(set: &CharSet, bytes: &[u8], mut pos: usize) -> Option<(usize, u32, usize)> {
-    while pos < bytes.len() {
-        let b0 = bytes[pos];
-        let (code, len) = if b0 < 0x80 {
-            (u32::from(b0), 1)
-        } else if (0xE0..0xF0).contains(&b0) {
-            (
-                (u32::from(b0 & 0x0F) << 12)
-                    | (u32::from(bytes[pos + 1] & 0x3F) << 6)
-                    | u32::from(bytes[pos + 2] & 0x3F),
-                3,
-            )
-        } else if b0 < 0xE0 {
-            (
-                (u32::from(b0 & 0x1F) << 6) | u32::from(bytes[pos + 1] & 0x3F),
-                2,
-            )
-        } else {
-            (
-                (u32::from(b0 & 0x07) << 18)
-                    | (u32::from(bytes[pos + 1] & 0x3F) << 12)
-                    | (u32::from(bytes[pos + 2] & 0x3F) << 6)
-                    | u32::from(bytes[pos + 3] & 0x3F),
-                4,
-            )
-        };
+    while let Some(rest) = bytes.get(pos..) {
+        // Three-byte characters (all of CJK and its punctuation) first.
+        if let [b0 @ 0xE0..=0xEF, b1, b2, ..] = *rest {
+            let code =
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            if set.contains_bmp(code) {
+                return Some((pos, code, 3));
+            }
+            pos += 3;
+            continue;
+        }
+        if rest.is_empty() {
+            break;
+        }
+        let (code, len) = char_at(bytes, pos);
         if set.contains(code) {
             return Some((pos, code, len));
         }
@@ -425,6 +547,33 @@ mod tests {
     fn unknown_config_is_an_error() {
         let err = Converter::new("nope2nope").unwrap_err();
         assert!(err.to_string().contains("nope2nope"), "{err}");
+    }
+
+    #[test]
+    fn single_pass_equals_general_path_on_long_mixed_text() {
+        let seed = include_str!("../../data/examples/seed-page.txt");
+        let simplified = "过去五年，涪陵区残联在区委、区政府的坚强领导下，一心一意发展。\n";
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(if i % 3 == 0 { seed } else { simplified });
+            text.push_str("\u{F900}𠮷abc\n");
+        }
+        for config in ["t2s", "s2t", "t2tw", "jp2t"] {
+            let fused = Converter::new(config).unwrap();
+            assert!(
+                fused.fused.is_some(),
+                "{config} has one conversion and no segmentation"
+            );
+            let general = Converter {
+                fused: None,
+                ..Converter::new(config).unwrap()
+            };
+            assert_eq!(
+                fused.convert_counting(&text),
+                general.convert_counting(&text),
+                "{config}"
+            );
+        }
     }
 
     #[test]

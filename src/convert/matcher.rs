@@ -57,12 +57,10 @@ impl CharSet {
         }
     }
 
-    /// Adds every character of `other`.
-    pub(crate) fn extend(&mut self, other: &CharSet) {
-        for (word, more) in self.bmp.iter_mut().zip(other.bmp.iter()) {
-            *word |= more;
-        }
-        self.astral.extend(&other.astral);
+    /// Whether `c`, a BMP character, is in the set.
+    #[inline(always)]
+    pub(crate) fn contains_bmp(&self, c: u32) -> bool {
+        self.bmp[(c as usize / 64) & 0x3FF] & (1 << (c % 64)) != 0
     }
 }
 const NO_NODE: u32 = 0;
@@ -75,6 +73,11 @@ struct Node {
     order: u32,
     value_start: u32,
     value_len: u32,
+    /// The value when it is one character (pushed without a copy call),
+    /// else `NO_VALUE`.
+    single: u32,
+    /// Whether the value differs from the key.
+    changed: bool,
     /// The node's children: `edges[first_edge..first_edge + edge_count]`.
     first_edge: u32,
     edge_count: u32,
@@ -86,6 +89,8 @@ impl Node {
         order: NO_VALUE,
         value_start: 0,
         value_len: 0,
+        single: NO_VALUE,
+        changed: false,
         first_edge: 0,
         edge_count: 0,
     };
@@ -95,7 +100,10 @@ impl Node {
 pub(crate) struct Matcher {
     /// The characters some key starts with.
     starts: CharSet,
-    /// Root child of each BMP character (`NO_NODE` if none).
+    /// Root child of each BMP character (`NO_NODE` if none), or, tagged
+    /// with [`SIMPLE`], the answer itself when that child is a one-character
+    /// key with a one-character value and no longer keys: the commonest case
+    /// (`發` → `发`) then costs one table read.
     bmp_roots: Box<[u32]>,
     /// Root children of characters outside the BMP.
     astral_roots: HashMap<u32, u32>,
@@ -105,6 +113,128 @@ pub(crate) struct Matcher {
     values: String,
     /// Every character that occurs in any key (for safe streaming cuts).
     key_chars: CharSet,
+    /// Hashed bitset of the first two characters of every key of two or
+    /// more characters: most characters that start a phrase are not
+    /// followed by its second character, and this says so without a search.
+    pairs: Box<[u64]>,
+}
+
+/// Tag of a [`Matcher::bmp_roots`] entry that holds a value, not a node.
+const SIMPLE: u32 = 1 << 31;
+/// With [`SIMPLE`]: the value differs from the key.
+const SIMPLE_CHANGED: u32 = 1 << 30;
+
+/// What a one-character key whose match cannot be longer maps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Simple {
+    pub(crate) value: char,
+    pub(crate) changed: bool,
+}
+
+/// A table of what a single pass does with each BMP character: its
+/// one-character output, whether that changes the text, and whether a longer
+/// key may start there (then the pair filter decides whether to look), or
+/// [`Dense::SLOW`]: match the slow way. Each character then costs one table
+/// read and no unpredictable branch, which matters for Traditional text
+/// where converted and unconverted characters alternate at random.
+pub(crate) struct Dense {
+    table: Box<[u32]>,
+    /// The characters whose entry is not "unchanged, no longer key", and
+    /// every character outside the BMP that starts a key.
+    stops: CharSet,
+}
+
+impl Dense {
+    /// Look the character up in the matcher.
+    pub(crate) const SLOW: u32 = 1 << 31;
+    /// The output differs from the character.
+    pub(crate) const CHANGED: u32 = 1 << 30;
+    /// A key of two or more characters starts with this one.
+    pub(crate) const PHRASE: u32 = 1 << 29;
+    /// The output character, in the low bits.
+    pub(crate) const CHAR: u32 = 0x1F_FFFF;
+
+    /// The characters a scan must stop at.
+    pub(crate) fn stops(&self) -> &CharSet {
+        &self.stops
+    }
+
+    /// The entry of BMP character `c`.
+    #[inline(always)]
+    pub(crate) fn get(&self, c: u32) -> u32 {
+        self.table[(c & 0xFFFF) as usize]
+    }
+}
+
+impl std::fmt::Debug for Dense {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dense").finish_non_exhaustive()
+    }
+}
+
+/// The size of the pair filter, in bits (128 KiB).
+const PAIR_BITS: u32 = 1 << 20;
+
+#[inline(always)]
+fn pair_hash(first: u32, second: u32) -> u32 {
+    (first.wrapping_mul(0x9E37_79B9) ^ second.wrapping_mul(0x85EB_CA6B)) % PAIR_BITS
+}
+
+/// A match: its length in bytes, its value, and whether it changes the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Found<'m> {
+    pub(crate) len: usize,
+    pub(crate) value: Value<'m>,
+    pub(crate) changed: bool,
+}
+
+/// The value of a match; one character is kept apart so that it can be
+/// pushed without a copy call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Value<'m> {
+    Char(char),
+    Text(&'m str),
+}
+
+impl Value<'_> {
+    /// Appends the value to `out`.
+    #[inline(always)]
+    pub(crate) fn push_to(self, out: &mut String) {
+        match self {
+            Value::Char(c) => out.push(c),
+            Value::Text(s) => out.push_str(s),
+        }
+    }
+}
+
+/// The character starting at byte `pos` (< `bytes.len()`) of valid UTF-8:
+/// its code point and length.
+#[inline(always)]
+pub(crate) fn char_at(bytes: &[u8], pos: usize) -> (u32, usize) {
+    let b0 = bytes[pos];
+    if b0 < 0x80 {
+        (u32::from(b0), 1)
+    } else if (0xE0..0xF0).contains(&b0) {
+        (
+            (u32::from(b0 & 0x0F) << 12)
+                | (u32::from(bytes[pos + 1] & 0x3F) << 6)
+                | u32::from(bytes[pos + 2] & 0x3F),
+            3,
+        )
+    } else if b0 < 0xE0 {
+        (
+            (u32::from(b0 & 0x1F) << 6) | u32::from(bytes[pos + 1] & 0x3F),
+            2,
+        )
+    } else {
+        (
+            (u32::from(b0 & 0x07) << 18)
+                | (u32::from(bytes[pos + 1] & 0x3F) << 12)
+                | (u32::from(bytes[pos + 2] & 0x3F) << 6)
+                | u32::from(bytes[pos + 3] & 0x3F),
+            4,
+        )
+    }
 }
 
 impl std::fmt::Debug for Matcher {
@@ -138,6 +268,12 @@ impl Builder {
             slot.order = order;
             slot.value_start = self.values.len() as u32;
             slot.value_len = value.len() as u32;
+            let mut chars = value.chars();
+            slot.single = match (chars.next(), chars.next()) {
+                (Some(c), None) => c as u32,
+                _ => NO_VALUE,
+            };
+            slot.changed = value != key;
             self.values.push_str(value);
         }
     }
@@ -184,6 +320,7 @@ impl Matcher {
         let mut bmp_roots = vec![NO_NODE; 0x10000].into_boxed_slice();
         let mut astral_roots = HashMap::new();
         let mut key_chars = CharSet::default();
+        let mut pairs = vec![0u64; (PAIR_BITS / 64) as usize].into_boxed_slice();
         let mut nodes = Vec::with_capacity(builder.nodes.len());
         let mut edges = Vec::new();
         for (index, (node, children)) in builder.nodes.iter().enumerate() {
@@ -194,9 +331,21 @@ impl Matcher {
             }
             if index == 0 {
                 for &(c, child) in &sorted {
+                    for &second in builder.nodes[child as usize].1.keys() {
+                        let bit = pair_hash(c, second);
+                        pairs[(bit / 64) as usize] |= 1 << (bit % 64);
+                    }
                     starts.insert(c);
                     if c < 0x10000 {
-                        bmp_roots[c as usize] = child;
+                        let node = &builder.nodes[child as usize];
+                        bmp_roots[c as usize] = match char::from_u32(node.0.single) {
+                            Some(value) if node.1.is_empty() => {
+                                SIMPLE
+                                    | value as u32
+                                    | if node.0.changed { SIMPLE_CHANGED } else { 0 }
+                            }
+                            _ => child,
+                        };
                     } else {
                         astral_roots.insert(c, child);
                     }
@@ -217,6 +366,7 @@ impl Matcher {
             edges,
             values: builder.values,
             key_chars,
+            pairs,
         }
     }
 
@@ -229,6 +379,92 @@ impl Matcher {
     #[inline(always)]
     pub(crate) fn starts_with(&self, c: u32) -> bool {
         self.starts.contains(c)
+    }
+
+    /// The answer for a BMP character whose only possible match is itself
+    /// mapped to one character.
+    #[inline(always)]
+    pub(crate) fn simple(&self, c: u32) -> Option<Simple> {
+        let root = *self.bmp_roots.get(c as usize)?;
+        if root & SIMPLE == 0 {
+            return None;
+        }
+        Some(Simple {
+            value: char::from_u32(root & 0x1F_FFFF)?,
+            changed: root & SIMPLE_CHANGED != 0,
+        })
+    }
+
+    /// Whether a key of two or more characters may start with `first`
+    /// followed by `second` (false positives, no false negatives).
+    #[inline(always)]
+    pub(crate) fn pair_maybe(&self, first: u32, second: u32) -> bool {
+        let bit = pair_hash(first, second);
+        self.pairs[(bit / 64) as usize] & (1 << (bit % 64)) != 0
+    }
+
+    /// Whether some key of two or more characters starts with BMP `c`.
+    fn starts_phrase(&self, c: u32) -> bool {
+        match self.bmp_roots[c as usize] {
+            NO_NODE => false,
+            root if root & SIMPLE != 0 => false,
+            node => self.nodes[node as usize].edge_count > 0,
+        }
+    }
+
+    /// What BMP `c` becomes when no key longer than one character matches
+    /// there: its value and whether that changes the text (`c` itself when
+    /// `c` alone is no key); `None` when the value is longer than one
+    /// character.
+    fn fallback(&self, c: u32) -> Option<(char, bool)> {
+        match self.bmp_roots[c as usize] {
+            NO_NODE => char::from_u32(c).map(|same| (same, false)),
+            root if root & SIMPLE != 0 => Some((
+                char::from_u32(root & Dense::CHAR)?,
+                root & SIMPLE_CHANGED != 0,
+            )),
+            node => {
+                let n = &self.nodes[node as usize];
+                if n.class == NO_VALUE {
+                    return char::from_u32(c).map(|same| (same, false));
+                }
+                Some((char::from_u32(n.single)?, n.changed))
+            }
+        }
+    }
+
+    /// What to do with each BMP character in a single-pass conversion by
+    /// this matcher that must give up where a `guards` matcher matches (see
+    /// [`Dense`]).
+    pub(crate) fn dense(&self, guards: &[Matcher]) -> Dense {
+        let mut table = vec![0u32; 0x10000].into_boxed_slice();
+        for (c, entry) in table.iter_mut().enumerate() {
+            let c = c as u32;
+            *entry = match self.fallback(c) {
+                _ if guards.iter().any(|g| g.starts_with(c)) => Dense::SLOW,
+                // Values of several characters, and surrogates (never in text).
+                None => Dense::SLOW,
+                Some((value, changed)) => {
+                    value as u32
+                        | if changed { Dense::CHANGED } else { 0 }
+                        | if self.starts_phrase(c) {
+                            Dense::PHRASE
+                        } else {
+                            0
+                        }
+                }
+            };
+        }
+        let mut stops = CharSet::default();
+        for (c, &entry) in table.iter().enumerate() {
+            if entry & (Dense::SLOW | Dense::CHANGED | Dense::PHRASE) != 0 {
+                stops.insert(c as u32);
+            }
+        }
+        for matcher in std::iter::once(self).chain(guards) {
+            stops.astral.extend(&matcher.starts.astral);
+        }
+        Dense { table, stops }
     }
 
     /// Whether `c` occurs anywhere in any key.
@@ -246,46 +482,63 @@ impl Matcher {
     }
 
     /// The match at the start of `text`, whose first character is `first`
-    /// (`first_len` bytes long): its byte length and value.
+    /// (`first_len` bytes long).
     #[inline]
-    pub(crate) fn match_at(
-        &self,
-        text: &str,
-        first: u32,
-        first_len: usize,
-    ) -> Option<(usize, &str)> {
+    pub(crate) fn match_at(&self, text: &str, first: u32, first_len: usize) -> Option<Found<'_>> {
         let mut node = if first < 0x10000 {
             if !self.starts.contains(first) {
                 return None;
             }
-            self.bmp_roots[first as usize]
+            let root = self.bmp_roots[first as usize];
+            if let Some(simple) = self.simple(first) {
+                return Some(Found {
+                    len: first_len,
+                    value: Value::Char(simple.value),
+                    changed: simple.changed,
+                });
+            }
+            root
         } else {
             *self.astral_roots.get(&first)?
         };
+        let bytes = text.as_bytes();
         let mut pos = first_len;
         let mut best: Option<(usize, &Node)> = None;
+        let mut depth = 1;
         loop {
             let n = &self.nodes[node as usize];
             if n.class != NO_VALUE && best.is_none_or(|(_, b)| n.class <= b.class) {
                 best = Some((pos, n));
             }
-            if n.edge_count == 0 {
+            if n.edge_count == 0 || pos >= bytes.len() {
                 break;
             }
-            let Some(c) = text[pos..].chars().next() else {
-                break;
-            };
-            match self.child(node, c as u32) {
+            let (c, len) = char_at(bytes, pos);
+            if depth == 1 {
+                let bit = pair_hash(first, c);
+                if self.pairs[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
+                    break;
+                }
+            }
+            match self.child(node, c) {
                 Some(next) => {
                     node = next;
-                    pos += c.len_utf8();
+                    pos += len;
+                    depth += 1;
                 }
                 None => break,
             }
         }
         best.map(|(len, n)| {
             let start = n.value_start as usize;
-            (len, &self.values[start..start + n.value_len as usize])
+            Found {
+                len,
+                value: match char::from_u32(n.single) {
+                    Some(c) => Value::Char(c),
+                    None => Value::Text(&self.values[start..start + n.value_len as usize]),
+                },
+                changed: n.changed,
+            }
         })
     }
 }
@@ -304,16 +557,20 @@ mod tests {
         Matcher::new(&Dict::Group { policy, members })
     }
 
-    fn at<'m>(m: &'m Matcher, s: &str) -> Option<(usize, &'m str)> {
+    fn at(m: &Matcher, s: &str) -> Option<(usize, String)> {
         let first = s.chars().next()?;
-        m.match_at(s, first as u32, first.len_utf8())
+        m.match_at(s, first as u32, first.len_utf8()).map(|f| {
+            let mut value = String::new();
+            f.value.push_to(&mut value);
+            (f.len, value)
+        })
     }
 
     #[test]
     fn longest_match_within_one_dictionary() {
         let m = Matcher::new(&text("一\tA\n一二三\tC\n"));
-        assert_eq!(at(&m, "一二三四"), Some((9, "C")));
-        assert_eq!(at(&m, "一二"), Some((3, "A")));
+        assert_eq!(at(&m, "一二三四"), Some((9, "C".to_string())));
+        assert_eq!(at(&m, "一二"), Some((3, "A".to_string())));
         assert_eq!(at(&m, "二"), None);
         assert!(m.starts_with('一' as u32) && !m.starts_with('二' as u32));
         assert!(m.in_any_key('三') && !m.in_any_key('四'));
@@ -325,8 +582,8 @@ mod tests {
             MatchPolicy::ShortCircuit,
             vec![text("一\tA\n"), text("一二\tB\n二\tD\n")],
         );
-        assert_eq!(at(&m, "一二"), Some((3, "A")));
-        assert_eq!(at(&m, "二"), Some((3, "D")));
+        assert_eq!(at(&m, "一二"), Some((3, "A".to_string())));
+        assert_eq!(at(&m, "二"), Some((3, "D".to_string())));
     }
 
     #[test]
@@ -335,8 +592,8 @@ mod tests {
             MatchPolicy::Union,
             vec![text("一\tA\n二\tX\n"), text("一二\tB\n二\tY\n")],
         );
-        assert_eq!(at(&m, "一二"), Some((6, "B")));
-        assert_eq!(at(&m, "二"), Some((3, "X")));
+        assert_eq!(at(&m, "一二"), Some((6, "B".to_string())));
+        assert_eq!(at(&m, "二"), Some((3, "X".to_string())));
     }
 
     #[test]
@@ -349,13 +606,13 @@ mod tests {
             MatchPolicy::ShortCircuit,
             vec![union, text("一二三\tC\n三\tZ\n")],
         );
-        assert_eq!(at(&m, "一二三"), Some((6, "B")));
-        assert_eq!(at(&m, "三"), Some((3, "Z")));
+        assert_eq!(at(&m, "一二三"), Some((6, "B".to_string())));
+        assert_eq!(at(&m, "三"), Some((3, "Z".to_string())));
     }
 
     #[test]
     fn astral_characters() {
         let m = Matcher::new(&text("𠮷\tK\n𠮷野\tL\n"));
-        assert_eq!(at(&m, "𠮷野家"), Some(("𠮷野".len(), "L")));
+        assert_eq!(at(&m, "𠮷野家"), Some(("𠮷野".len(), "L".to_string())));
     }
 }

@@ -30,6 +30,7 @@
 pub mod annotation;
 pub mod convert;
 pub mod decode;
+mod freq;
 pub mod mojibake;
 mod report;
 mod script;

@@ -296,12 +296,14 @@ fn apply(
 /// [`apply`] for a matcher compiled into a [`Dense`] table, which gives up
 /// (`None`) where a `guards` matcher matches.
 ///
-/// Text comes in two kinds, and each has its own loop. Where converted
-/// characters are rare (Simplified text under `t2s`), a scan skips from stop
-/// to stop and copies the runs between them. Where they are dense
-/// (Traditional text), every character is written out through its table
-/// entry, with no branch on whether it changed. The loops take turns by
-/// blocks of text, each block choosing from what the previous one saw.
+/// Text comes in two kinds, and each has its own loop. Where conversions are
+/// rare (Simplified text under `t2s`), a scan jumps from stop to stop; since
+/// every key holds a stop, no key matches in a stretch without one, and at a
+/// stop the exact matching starts as far back as the longest key reaches.
+/// Where conversions are dense (Traditional text), every character is
+/// written through its table entry, with no branch on whether it changed.
+/// The loops take turns by blocks of text, each block choosing from what the
+/// previous one saw.
 fn apply_dense(
     matcher: &Matcher,
     dense: &Dense,
@@ -311,8 +313,11 @@ fn apply_dense(
 ) -> Option<usize> {
     const BLOCK: usize = 4096;
     let bytes = text.as_bytes();
+    let reach = matcher.max_key_chars().saturating_sub(1);
     let mut changes = 0;
     let mut pos = 0;
+    // Everything before `copied` is written; in the dense loop `copied == pos`.
+    let mut copied = 0;
     let mut dense_mode = false;
     out.reserve(text.len());
     while pos < bytes.len() {
@@ -346,42 +351,55 @@ fn apply_dense(
                     changes += slow_match(matcher, guards, text, &mut pos, c, len, out)?;
                 }
             }
+            copied = pos;
         } else {
-            let mut copied = pos;
-            while let Some((at, c, len)) = next_in(dense.stops(), &bytes[..end], pos) {
-                let mut entry = if c < 0x10000 {
-                    dense.get(c)
-                } else {
-                    Dense::SLOW
-                };
-                if entry & Dense::PHRASE != 0 && phrase_may_match(matcher, bytes, c, at + len) {
-                    entry = Dense::SLOW;
-                }
-                if entry & (Dense::SLOW | Dense::CHANGED) == 0 {
-                    pos = at + len;
-                    continue;
-                }
+            while let Some((stop, _, _)) = next_in(dense.stops(), &bytes[..end], pos) {
                 events += 1;
-                out.push_str(&text[copied..at]);
-                pos = at;
-                if entry & Dense::SLOW == 0 {
-                    if let Some(value) = char::from_u32(entry & Dense::CHAR) {
-                        out.push(value);
+                let from = back_up(text, stop, reach, copied);
+                out.push_str(&text[copied..from]);
+                pos = from;
+                while pos <= stop {
+                    let (c, len) = char_at(bytes, pos);
+                    if matcher.starts_with(c) || guards.iter().any(|g| g.starts_with(c)) {
+                        changes += slow_match(matcher, guards, text, &mut pos, c, len, out)?;
+                    } else {
+                        out.push_str(&text[pos..pos + len]);
+                        pos += len;
                     }
-                    changes += 1;
-                    pos += len;
-                } else {
-                    changes += slow_match(matcher, guards, text, &mut pos, c, len, out)?;
                 }
                 copied = pos;
             }
             pos = pos.max(end);
-            out.push_str(&text[copied..pos]);
         }
         // About one event in sixteen bytes (five or six characters) or more.
-        dense_mode = events * 16 > pos - start;
+        let next_dense = events * 16 > pos - start;
+        if next_dense && !dense_mode {
+            // The dense loop matches exactly from where it starts: hand it
+            // the stretch a key could still reach into.
+            let from = back_up(text, pos, reach, copied);
+            out.push_str(&text[copied..from]);
+            pos = from;
+            copied = from;
+        }
+        dense_mode = next_dense;
     }
+    out.push_str(&text[copied..]);
     Some(changes)
+}
+
+/// The position `chars` characters before `pos` in `text`, but not before
+/// `floor`.
+fn back_up(text: &str, mut pos: usize, chars: usize, floor: usize) -> usize {
+    for _ in 0..chars {
+        if pos <= floor {
+            break;
+        }
+        pos -= 1;
+        while !text.is_char_boundary(pos) {
+            pos -= 1;
+        }
+    }
+    pos.max(floor)
 }
 
 /// Whether a key of two or more characters may start at `c`, followed by
@@ -442,7 +460,24 @@ fn has_match(matcher: &Matcher, text: &str) -> bool {
 #[inline(always)]
 fn next_in(set: &CharSet, bytes: &[u8], mut pos: usize) -> Option<(usize, u32, usize)> {
     while let Some(rest) = bytes.get(pos..) {
-        // Three-byte characters (all of CJK and its punctuation) first.
+        // Three-byte characters (all of CJK and its punctuation) first, two
+        // at a time: one branch for the pair.
+        if let [b0 @ 0xE0..=0xEF, b1, b2, b3 @ 0xE0..=0xEF, b4, b5, ..] = *rest {
+            let first =
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            let second =
+                (u32::from(b3 & 0x0F) << 12) | (u32::from(b4 & 0x3F) << 6) | u32::from(b5 & 0x3F);
+            let (hit_first, hit_second) = (set.contains_bmp(first), set.contains_bmp(second));
+            if !(hit_first | hit_second) {
+                pos += 6;
+                continue;
+            }
+            return Some(if hit_first {
+                (pos, first, 3)
+            } else {
+                (pos + 3, second, 3)
+            });
+        }
         if let [b0 @ 0xE0..=0xEF, b1, b2, ..] = *rest {
             let code =
                 (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
@@ -547,6 +582,21 @@ mod tests {
     fn unknown_config_is_an_error() {
         let err = Converter::new("nope2nope").unwrap_err();
         assert!(err.to_string().contains("nope2nope"), "{err}");
+    }
+
+    #[test]
+    fn phrases_whose_first_character_is_unchanged_are_found_in_both_loops() {
+        // Converted character by character these would be 一目瞭然, 上炼, 不瞭解.
+        let phrases = "一目瞭然，上鍊，不瞭解。";
+        let expected = "一目了然，上链，不了解。";
+        let t2s = Converter::new("t2s").unwrap();
+        assert_eq!(t2s.convert(phrases), expected);
+        let simplified = "过去五年，残联在区委的领导下发展。".repeat(300);
+        let traditional = "過去五年，殘聯在區委的領導下發展。".repeat(300);
+        for filler in [simplified, traditional] {
+            let out = t2s.convert(&format!("{filler}{phrases}{filler}"));
+            assert!(out.contains(expected), "missed after {}", &filler[..9]);
+        }
     }
 
     #[test]

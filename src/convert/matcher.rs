@@ -117,6 +117,10 @@ pub(crate) struct Matcher {
     /// more characters: most characters that start a phrase are not
     /// followed by its second character, and this says so without a search.
     pairs: Box<[u64]>,
+    /// `pairs` holds `1 << (32 - pair_shift)` bits.
+    pair_shift: u32,
+    /// The longest key, in characters.
+    max_key_chars: usize,
 }
 
 /// Tag of a [`Matcher::bmp_roots`] entry that holds a value, not a node.
@@ -139,8 +143,10 @@ pub(crate) struct Simple {
 /// where converted and unconverted characters alternate at random.
 pub(crate) struct Dense {
     table: Box<[u32]>,
-    /// The characters whose entry is not "unchanged, no longer key", and
-    /// every character outside the BMP that starts a key.
+    /// The characters that change or need the slow way, every character
+    /// outside the BMP that starts a key, and for each longer key without
+    /// any of those its rarest character: every key holds a stop, so a scan
+    /// that finds none in a stretch of text knows no key matches there.
     stops: CharSet,
 }
 
@@ -172,12 +178,17 @@ impl std::fmt::Debug for Dense {
     }
 }
 
-/// The size of the pair filter, in bits (128 KiB).
-const PAIR_BITS: u32 = 1 << 20;
+/// Bits of the pair filter per distinct pair: few false alarms, and small
+/// enough for `t2s` (a few hundred pairs) to stay in the L1 cache.
+const PAIR_BITS_PER_PAIR: usize = 64;
+/// The pair filter's size limits, in bits (512 bytes to 128 KiB).
+const PAIR_BITS_MIN: usize = 1 << 12;
+const PAIR_BITS_MAX: usize = 1 << 20;
 
+/// Multiplicative hashing of a character pair to the top `32 - shift` bits.
 #[inline(always)]
-fn pair_hash(first: u32, second: u32) -> u32 {
-    (first.wrapping_mul(0x9E37_79B9) ^ second.wrapping_mul(0x85EB_CA6B)) % PAIR_BITS
+fn pair_hash(first: u32, second: u32, shift: u32) -> u32 {
+    (first.wrapping_mul(0x9E37_79B1) ^ second).wrapping_mul(0x85EB_CA6B) >> shift
 }
 
 /// A match: its length in bytes, its value, and whether it changes the text.
@@ -249,10 +260,12 @@ impl std::fmt::Debug for Matcher {
 struct Builder {
     nodes: Vec<(Node, HashMap<u32, u32>)>,
     values: String,
+    max_key_chars: usize,
 }
 
 impl Builder {
     fn insert(&mut self, key: &str, value: &str, class: u32, order: u32) {
+        self.max_key_chars = self.max_key_chars.max(key.chars().count());
         let mut node = 0usize;
         for c in key.chars() {
             let next = self.nodes.len() as u32;
@@ -313,6 +326,7 @@ impl Matcher {
         let mut builder = Builder {
             nodes: vec![(Node::EMPTY, HashMap::new())],
             values: String::new(),
+            max_key_chars: 0,
         };
         builder.add(dict, &mut 0, &mut 0, false);
 
@@ -320,7 +334,16 @@ impl Matcher {
         let mut bmp_roots = vec![NO_NODE; 0x10000].into_boxed_slice();
         let mut astral_roots = HashMap::new();
         let mut key_chars = CharSet::default();
-        let mut pairs = vec![0u64; (PAIR_BITS / 64) as usize].into_boxed_slice();
+        let distinct_pairs: usize = builder.nodes[0]
+            .1
+            .values()
+            .map(|&child| builder.nodes[child as usize].1.len())
+            .sum();
+        let pair_bits = (distinct_pairs * PAIR_BITS_PER_PAIR)
+            .next_power_of_two()
+            .clamp(PAIR_BITS_MIN, PAIR_BITS_MAX);
+        let pair_shift = 32 - pair_bits.trailing_zeros();
+        let mut pairs = vec![0u64; pair_bits / 64].into_boxed_slice();
         let mut nodes = Vec::with_capacity(builder.nodes.len());
         let mut edges = Vec::new();
         for (index, (node, children)) in builder.nodes.iter().enumerate() {
@@ -332,7 +355,7 @@ impl Matcher {
             if index == 0 {
                 for &(c, child) in &sorted {
                     for &second in builder.nodes[child as usize].1.keys() {
-                        let bit = pair_hash(c, second);
+                        let bit = pair_hash(c, second, pair_shift);
                         pairs[(bit / 64) as usize] |= 1 << (bit % 64);
                     }
                     starts.insert(c);
@@ -367,6 +390,8 @@ impl Matcher {
             values: builder.values,
             key_chars,
             pairs,
+            pair_shift,
+            max_key_chars: builder.max_key_chars,
         }
     }
 
@@ -399,7 +424,7 @@ impl Matcher {
     /// followed by `second` (false positives, no false negatives).
     #[inline(always)]
     pub(crate) fn pair_maybe(&self, first: u32, second: u32) -> bool {
-        let bit = pair_hash(first, second);
+        let bit = pair_hash(first, second, self.pair_shift);
         self.pairs[(bit / 64) as usize] & (1 << (bit % 64)) != 0
     }
 
@@ -457,14 +482,52 @@ impl Matcher {
         }
         let mut stops = CharSet::default();
         for (c, &entry) in table.iter().enumerate() {
-            if entry & (Dense::SLOW | Dense::CHANGED | Dense::PHRASE) != 0 {
+            if entry & (Dense::SLOW | Dense::CHANGED) != 0 {
                 stops.insert(c as u32);
             }
         }
         for matcher in std::iter::once(self).chain(guards) {
             stops.astral.extend(&matcher.starts.astral);
         }
+        // Every longer key must hold a stop: where none of its characters
+        // is one, its rarest character becomes one.
+        let mut anchors = Vec::new();
+        self.for_each_key(&mut Vec::new(), 0, &mut |key| {
+            if key.len() > 1 && !key.iter().any(|&c| stops.contains(c)) {
+                let rarest = key.iter().copied().min_by_key(|&c| {
+                    (
+                        char::from_u32(c).map_or(0, crate::freq::count),
+                        u32::MAX - c,
+                    )
+                });
+                anchors.extend(rarest);
+            }
+        });
+        for anchor in anchors {
+            stops.insert(anchor);
+        }
         Dense { table, stops }
+    }
+
+    /// Calls `f` with every key (as code points) below `node`, whose path
+    /// from the root is `path`.
+    fn for_each_key(&self, path: &mut Vec<u32>, node: u32, f: &mut impl FnMut(&[u32])) {
+        let n = self.nodes[node as usize];
+        if n.class != NO_VALUE {
+            f(path);
+        }
+        for &(c, child) in
+            &self.edges[n.first_edge as usize..(n.first_edge + n.edge_count) as usize]
+        {
+            path.push(c);
+            self.for_each_key(path, child, f);
+            path.pop();
+        }
+    }
+
+    /// The longest key, in characters.
+    pub(crate) fn max_key_chars(&self) -> usize {
+        self.max_key_chars
     }
 
     /// Whether `c` occurs anywhere in any key.
@@ -514,11 +577,8 @@ impl Matcher {
                 break;
             }
             let (c, len) = char_at(bytes, pos);
-            if depth == 1 {
-                let bit = pair_hash(first, c);
-                if self.pairs[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
-                    break;
-                }
+            if depth == 1 && !self.pair_maybe(first, c) {
+                break;
             }
             match self.child(node, c) {
                 Some(next) => {

@@ -100,6 +100,26 @@ impl FromStr for Stage {
     }
 }
 
+/// Which implementation converts (stage 6).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// zhclean's own engine over the OpenCC 1.4.2 data built in.
+    #[default]
+    Builtin,
+    /// The system OpenCC library (cargo feature `opencc-sys`).
+    OpenccSys,
+}
+
+impl Engine {
+    /// The engine's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Builtin => "builtin",
+            Engine::OpenccSys => "opencc-sys",
+        }
+    }
+}
+
 /// How a [`Cleaner`] works: which stages run and how they are tuned.
 ///
 /// ```
@@ -126,6 +146,8 @@ pub struct Options {
     pub config: String,
     /// Keep OpenCC dictionaries that may output characters fonts lack.
     pub include_tofu: bool,
+    /// Which implementation converts.
+    pub engine: Engine,
     /// Spam score at or above which a line is dropped.
     pub spam_threshold: f64,
 }
@@ -140,6 +162,7 @@ impl Default for Options {
             convert: true,
             config: "t2s".to_string(),
             include_tofu: true,
+            engine: Engine::Builtin,
             spam_threshold: spam::DEFAULT_THRESHOLD,
         }
     }
@@ -177,6 +200,9 @@ pub enum Error {
     /// The spam stage could not be built.
     #[error(transparent)]
     Spam(#[from] SpamError),
+    /// The `opencc-sys` engine was asked for in a build without it.
+    #[error("this zhclean was built without the opencc-sys engine; rebuild it with `cargo build --release --features opencc-sys`")]
+    EngineUnavailable,
     /// A stage name that does not exist.
     #[error("unknown stage {0:?}; the stages are repair, hygiene, annotations, spam, convert")]
     UnknownStage(String),
@@ -206,6 +232,93 @@ pub struct Cleaned {
     pub report: Report,
 }
 
+/// The converter of stage 6, whichever engine it is.
+#[derive(Debug)]
+enum Backend {
+    Builtin(Converter),
+    #[cfg(feature = "opencc-sys")]
+    System(convert::SystemConverter),
+}
+
+impl Backend {
+    fn new(options: &Options) -> Result<Backend, Error> {
+        match options.engine {
+            Engine::Builtin => Ok(Backend::Builtin(Converter::with_tofu(
+                &options.config,
+                options.include_tofu,
+            )?)),
+            #[cfg(feature = "opencc-sys")]
+            Engine::OpenccSys => Ok(Backend::System(convert::SystemConverter::new(
+                &options.config,
+            )?)),
+            #[cfg(not(feature = "opencc-sys"))]
+            Engine::OpenccSys => Err(Error::EngineUnavailable),
+        }
+    }
+
+    /// The converted text and, for the built-in engine, how many matches
+    /// changed it.
+    fn convert(&self, text: &str) -> (String, Option<usize>) {
+        match self {
+            Backend::Builtin(converter) => {
+                let (text, changes) = converter.convert_counting(text);
+                (text, Some(changes))
+            }
+            #[cfg(feature = "opencc-sys")]
+            Backend::System(converter) => (converter.convert(text), None),
+        }
+    }
+
+    fn stream(&self) -> BackendStream<'_> {
+        match self {
+            Backend::Builtin(converter) => BackendStream::Builtin(converter.stream()),
+            #[cfg(feature = "opencc-sys")]
+            Backend::System(converter) => BackendStream::System {
+                converter,
+                pending: String::new(),
+            },
+        }
+    }
+}
+
+/// A streaming conversion by either engine.
+enum BackendStream<'c> {
+    Builtin(convert::ConvertStream<'c>),
+    /// The system library converts whole lines; the rest waits.
+    #[cfg(feature = "opencc-sys")]
+    System {
+        converter: &'c convert::SystemConverter,
+        pending: String,
+    },
+}
+
+impl BackendStream<'_> {
+    fn push(&mut self, text: &str, out: &mut String) {
+        match self {
+            BackendStream::Builtin(stream) => stream.push(text, out),
+            #[cfg(feature = "opencc-sys")]
+            BackendStream::System { converter, pending } => {
+                pending.push_str(text);
+                if let Some(cut) = pending.rfind('\n') {
+                    out.push_str(&converter.convert(&pending[..=cut]));
+                    pending.drain(..=cut);
+                }
+            }
+        }
+    }
+
+    fn finish(self, out: &mut String) -> Option<usize> {
+        match self {
+            BackendStream::Builtin(stream) => Some(stream.finish(out)),
+            #[cfg(feature = "opencc-sys")]
+            BackendStream::System { converter, pending } => {
+                out.push_str(&converter.convert(&pending));
+                None
+            }
+        }
+    }
+}
+
 /// The cleaning pipeline, built once from [`Options`] and shared by every
 /// thread (`Send + Sync`; cleaning borrows it immutably).
 ///
@@ -230,7 +343,7 @@ pub struct Cleaned {
 #[derive(Debug)]
 pub struct Cleaner {
     options: Options,
-    converter: Option<Converter>,
+    converter: Option<Backend>,
     spam: Option<SpamFilter>,
 }
 
@@ -238,7 +351,7 @@ impl Cleaner {
     /// Builds the pipeline: loads the conversion config and the lexicons.
     pub fn new(options: Options) -> Result<Cleaner, Error> {
         let converter = if options.convert {
-            Some(Converter::with_tofu(&options.config, options.include_tofu)?)
+            Some(Backend::new(&options)?)
         } else {
             None
         };
@@ -281,7 +394,7 @@ impl Cleaner {
     /// let mut out = Vec::new();
     /// let report = cleaner.clean_reader("頭髮\n".as_bytes(), &mut out)?;
     /// assert_eq!(out, "头发\n".as_bytes());
-    /// assert_eq!(report.convert.unwrap().replacements, 2); // 頭 and 髮
+    /// assert_eq!(report.convert.unwrap().replacements, Some(2)); // 頭 and 髮
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn clean_reader(
@@ -306,7 +419,7 @@ impl Cleaner {
         if decoder.looks_binary() {
             return Err(StreamError::Binary);
         }
-        let mut stream = self.converter.as_ref().map(Converter::stream);
+        let mut stream = self.converter.as_ref().map(Backend::stream);
         let mut text = String::new();
         let mut out = String::new();
         while decoder.read_chunk(&mut text).map_err(StreamError::Read)? {
@@ -339,6 +452,7 @@ impl Cleaner {
                 .map_err(StreamError::Write)?;
             report.convert = Some(ConvertReport {
                 config: self.options.config.clone(),
+                engine: self.options.engine.name().to_string(),
                 replacements,
             });
         }
@@ -384,9 +498,10 @@ impl Cleaner {
             current = kept.into();
         }
         if let Some(converter) = &self.converter {
-            let (converted, replacements) = converter.convert_counting(&current);
+            let (converted, replacements) = converter.convert(&current);
             report.convert = Some(ConvertReport {
                 config: self.options.config.clone(),
+                engine: self.options.engine.name().to_string(),
                 replacements,
             });
             current = converted.into();

@@ -44,6 +44,10 @@ pub struct DecodeReport {
 pub struct ConvertReport {
     /// The OpenCC config used.
     pub config: String,
-    /// Dictionary matches that changed the text.
-    pub replacements: usize,
+    /// The engine: `builtin` or `opencc-sys`.
+    pub engine: String,
+    /// Dictionary matches that changed the text (not counted by the
+    /// `opencc-sys` engine).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacements: Option<usize>,
 }

@@ -252,3 +252,74 @@ fn assert_no_temporaries(dir: &Path) {
         }
     }
 }
+
+#[test]
+fn user_config_with_own_dictionary() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("mine.txt"), "# my words\n滑鼠\t鼠标\n").unwrap();
+    let config = dir.path().join("mine.json");
+    fs::write(
+        &config,
+        r#"{"name": "mine", "conversion_chain": [{"dict": {"type": "group", "dicts": [
+            {"type": "text", "file": "mine.txt"}, {"type": "text", "file": "TSCharacters.txt"}]}}]}"#,
+    )
+    .unwrap();
+    let o = zhclean(
+        &["--stages", "convert", "--config", config.to_str().unwrap()],
+        "滑鼠和軟體".as_bytes(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "鼠标和软体");
+}
+
+#[test]
+fn bad_user_configs_get_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let chain = |file: &str, kind: &str| {
+        format!(r#"{{"conversion_chain": [{{"dict": {{"type": "{kind}", "file": "{file}"}}}}]}}"#)
+    };
+    write("bad.txt", "好\t好\nno tab here\n");
+    let cases = [
+        (
+            dir.path().join("absent.json").to_str().unwrap().to_string(),
+            "unknown OpenCC config",
+        ),
+        (
+            write("missing-dict.json", &chain("nowhere.txt", "text")),
+            "\"nowhere.txt\" not found",
+        ),
+        (
+            write("malformed.json", &chain("bad.txt", "text")),
+            "line 2: no tab",
+        ),
+        (
+            write("ocd2.json", &chain("TSPhrases.ocd2", "ocd2")),
+            "unknown dictionary type \"ocd2\"",
+        ),
+        (
+            write("broken.json", "{\"conversion_chain\": ["),
+            "EOF while parsing",
+        ),
+        (write("nochain.json", "{}"), "conversion_chain is missing"),
+    ];
+    for (config, what) in cases {
+        let o = zhclean(&["--config", &config], b"x");
+        assert_eq!(o.status.code(), Some(2), "{config}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(what), "{config}: {err}");
+    }
+}
+
+#[test]
+#[cfg(not(feature = "opencc-sys"))]
+fn engine_not_built_in_is_bad_usage() {
+    let o = zhclean(&["--engine", "opencc-sys"], b"x");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--features opencc-sys"));
+}

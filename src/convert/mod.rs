@@ -19,11 +19,15 @@ mod config;
 mod dict;
 mod engine;
 mod matcher;
+#[cfg(feature = "opencc-sys")]
+mod system;
 
 use std::path::PathBuf;
 
 pub use builtin::CONFIG_NAMES;
 pub use engine::{ConvertStream, Converter};
+#[cfg(feature = "opencc-sys")]
+pub use system::SystemConverter;
 
 pub(crate) use config::builtin_dict;
 
@@ -66,6 +70,14 @@ pub enum ConvertError {
         /// 1-based line number.
         line: usize,
         /// What is wrong.
+        why: String,
+    },
+    /// The system OpenCC library refused the config (`opencc-sys` backend).
+    #[error("the system OpenCC cannot open config {config:?} ({why}); check that OpenCC and its data are installed (Debian: apt-get install libopencc-dev opencc)")]
+    System {
+        /// The config's name or path.
+        config: String,
+        /// What OpenCC said.
         why: String,
     },
     /// A config or dictionary file could not be read.

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Parser;
-use zhclean::{Options, Stage};
+use zhclean::{Engine, Options, Stage};
 
 /// Clean scraped, garbled Chinese text: fix the encoding, strip injected
 /// pinyin, drop spam and page chrome, convert with OpenCC.
@@ -25,6 +25,11 @@ pub struct Args {
     /// OpenCC config: a built-in name (t2s, tw2sp, s2twp, …) or a config JSON file.
     #[arg(long, value_name = "NAME", default_value = "t2s")]
     pub config: String,
+
+    /// Conversion engine: builtin (OpenCC 1.4.2 data, no system library), or
+    /// opencc-sys (the system OpenCC; needs a build with --features opencc-sys).
+    #[arg(long, value_name = "ENGINE", default_value = "builtin", value_parser = ["builtin", "opencc-sys"])]
+    pub engine: String,
 
     /// Leave out OpenCC dictionaries that may output characters fonts lack,
     /// as OpenCC's command-line tool does.
@@ -58,6 +63,11 @@ impl Args {
         };
         options.config = self.config.clone();
         options.include_tofu = !self.no_tofu;
+        options.engine = if self.engine == "opencc-sys" {
+            Engine::OpenccSys
+        } else {
+            Engine::Builtin
+        };
         options
     }
 }

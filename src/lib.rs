@@ -235,7 +235,7 @@ pub struct Cleaned {
 /// The converter of stage 6, whichever engine it is.
 #[derive(Debug)]
 enum Backend {
-    Builtin(Converter),
+    Builtin(Box<Converter>),
     #[cfg(feature = "opencc-sys")]
     System(convert::SystemConverter),
 }
@@ -243,10 +243,10 @@ enum Backend {
 impl Backend {
     fn new(options: &Options) -> Result<Backend, Error> {
         match options.engine {
-            Engine::Builtin => Ok(Backend::Builtin(Converter::with_tofu(
+            Engine::Builtin => Ok(Backend::Builtin(Box::new(Converter::with_tofu(
                 &options.config,
                 options.include_tofu,
-            )?)),
+            )?))),
             #[cfg(feature = "opencc-sys")]
             Engine::OpenccSys => Ok(Backend::System(convert::SystemConverter::new(
                 &options.config,

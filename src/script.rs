@@ -13,11 +13,17 @@ use std::sync::OnceLock;
 
 use crate::convert::builtin_dict;
 
-/// Character tables for telling the scripts apart.
+/// Character tables for telling the scripts apart: direct tables over the
+/// Basic Multilingual Plane (every line of every page goes through them),
+/// maps for the rest.
 #[derive(Debug)]
 pub(crate) struct ScriptTables {
-    to_simplified: HashMap<char, char>,
-    simplified_only: HashSet<char>,
+    /// The Simplified form of each Traditional-only BMP character, else 0.
+    bmp_simplified: Box<[u32]>,
+    astral_simplified: HashMap<char, char>,
+    /// Bit per BMP character: Simplified-only.
+    bmp_simplified_only: Box<[u64]>,
+    astral_simplified_only: HashSet<char>,
 }
 
 /// How many characters of a text belong only to one script.
@@ -77,15 +83,53 @@ impl ScriptTables {
                 }
             }
         }
+        let mut bmp_simplified = vec![0u32; 0x10000].into_boxed_slice();
+        let mut astral_simplified = HashMap::new();
+        for (k, v) in to_simplified {
+            match bmp_simplified.get_mut(k as usize) {
+                Some(slot) => *slot = v as u32,
+                None => {
+                    astral_simplified.insert(k, v);
+                }
+            }
+        }
+        let mut bmp_simplified_only = vec![0u64; 0x10000 / 64].into_boxed_slice();
+        let mut astral_simplified_only = HashSet::new();
+        for c in simplified_only {
+            match bmp_simplified_only.get_mut(c as usize / 64) {
+                Some(word) if (c as u32) < 0x10000 => *word |= 1 << (c as u32 % 64),
+                _ => {
+                    astral_simplified_only.insert(c);
+                }
+            }
+        }
         ScriptTables {
-            to_simplified,
-            simplified_only,
+            bmp_simplified,
+            astral_simplified,
+            bmp_simplified_only,
+            astral_simplified_only,
         }
     }
 
     /// The Simplified form of a Traditional-only character.
+    #[inline]
     pub(crate) fn simplified(&self, c: char) -> Option<char> {
-        self.to_simplified.get(&c).copied()
+        match self.bmp_simplified.get(c as usize) {
+            Some(&0) => None,
+            Some(&s) => char::from_u32(s),
+            None => self.astral_simplified.get(&c).copied(),
+        }
+    }
+
+    /// Whether `c` exists only in Simplified text.
+    #[inline]
+    fn is_simplified_only(&self, c: char) -> bool {
+        let c32 = c as u32;
+        if c32 < 0x10000 {
+            self.bmp_simplified_only[c32 as usize / 64] & (1 << (c32 % 64)) != 0
+        } else {
+            self.astral_simplified_only.contains(&c)
+        }
     }
 
     /// `text` with each Traditional-only character replaced by its
@@ -101,9 +145,9 @@ impl ScriptTables {
     pub(crate) fn count(&self, text: &str) -> ScriptCounts {
         let mut counts = ScriptCounts::default();
         for c in text.chars().filter(|c| !c.is_ascii()) {
-            if self.to_simplified.contains_key(&c) {
+            if self.simplified(c).is_some() {
                 counts.traditional += 1;
-            } else if self.simplified_only.contains(&c) {
+            } else if self.is_simplified_only(c) {
                 counts.simplified += 1;
             }
         }

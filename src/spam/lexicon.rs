@@ -20,6 +20,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
 /// The chrome phrases that ship with zhclean.
 pub(crate) const BUILTIN_CHROME: &str = include_str!("../../data/spam/chrome.txt");
 
+/// How many characters of a line the chrome check looks at; a longer line is
+/// chrome only by a prefix phrase.
+const CHROME_HEAD: usize = 64;
+
 /// Spam keywords by category, compiled for matching.
 #[derive(Debug)]
 pub(crate) struct Lexicon {
@@ -52,6 +56,7 @@ impl Lexicon {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
             .build(entries.iter().map(|(_, term)| term))
             .map_err(|e| SpamError::Lexicon(e.to_string()))?;
         Ok(Lexicon { automaton, entries })
@@ -59,9 +64,8 @@ impl Lexicon {
 
     /// The distinct entries found in `folded` (a line folded to Simplified).
     pub(crate) fn hits(&self, folded: &str) -> Vec<Hit> {
-        let lowered = folded.to_lowercase();
         let mut found: Vec<Hit> = Vec::new();
-        for m in self.automaton.find_iter(&lowered) {
+        for m in self.automaton.find_iter(folded) {
             let (category, term) = &self.entries[m.pattern().as_usize()];
             if !found.iter().any(|h| &h.term == term) {
                 found.push(Hit {
@@ -97,12 +101,17 @@ impl ChromePhrases {
 
     /// The phrase that makes `folded` (a line folded to Simplified) chrome.
     pub(crate) fn find(&self, folded: &str) -> Option<&str> {
-        let key = chrome_key(folded);
+        // Chrome is short, or starts with a prefix phrase: the start of a
+        // line is enough to decide.
+        let head_end = folded.char_indices().nth(CHROME_HEAD).map(|(i, _)| i);
+        let key = chrome_key(&folded[..head_end.unwrap_or(folded.len())]);
         if key.is_empty() {
             return None;
         }
-        if let Some(phrase) = self.exact.get(&key) {
-            return Some(phrase);
+        if head_end.is_none() {
+            if let Some(phrase) = self.exact.get(&key) {
+                return Some(phrase);
+            }
         }
         self.prefixes
             .iter()
@@ -152,5 +161,7 @@ mod tests {
         assert_eq!(chrome.find("上一篇：涪陵区召开会议"), Some("上一篇"));
         assert_eq!(chrome.find("全部评论都很精彩"), None);
         assert_eq!(chrome.find("  "), None);
+        let long = format!("全部评论{}", " ".repeat(100));
+        assert_eq!(chrome.find(&long), None);
     }
 }

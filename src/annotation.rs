@@ -2,94 +2,274 @@
 //!
 //! Spam-site converters write the reading of some characters after them in
 //! parentheses: `發(fā)展`, `區(qū)`, even inside real parentheses:
-//! `村(社區(qū))`. An annotation is recognised by its shape (one Han character,
-//! `(` or `（`, one lower-case pinyin syllable with tone marks, a tone number
-//! or no tone, optional blanks, `)` or `）`) and then *verified*: the syllable
-//! must be a reading of that character, any of its readings (converters
-//! ignore context), or of its Simplified form. Readings come from the
-//! `pinyin` crate's table, which is built from the Unihan and pinyin-data
-//! databases and covers Traditional characters.
+//! `村(社區(qū))`. An annotation is recognised by its shape and then
+//! *verified*.
 //!
-//! Verification is what keeps real parentheses safe: `(試行)`, `(兼)`,
-//! `(see below)`, `Fe(OH)3` never look like a reading, and a capitalised
-//! name (`王(Wang)`) is not taken for an annotation. What is not yet handled:
-//! a document-level decision to leave language-teaching pages alone, and
-//! annotations cut off at the end of a text.
+//! **Shape.** One Han character, `(` or `（`, optional blanks, one lower-case
+//! pinyin syllable (tone marks, a tone number `fa1`, or no tone; `v` or `ü`),
+//! optional blanks (`會(huì )`), `)` or `）`. A syllable cut off by the end of
+//! a line or of the text (`數(s`) counts too, if it begins a reading.
+//!
+//! **Verification.** The syllable must be a reading of that character: any of
+//! its readings, since converters ignore context (`長(zhǎng)長的`), or a
+//! reading of its Simplified form, since converters annotate with the
+//! Simplified reading. A toneless syllable is compared without tones.
+//! Readings come from the `pinyin` crate's table (Unihan and pinyin-data),
+//! which covers Traditional characters. This keeps real parentheses safe:
+//! `(試行)`, `(兼)`, `(see below)`, `Fe(OH)3`, `(1)` are no reading, and a
+//! capitalised name (`王(Wang)`) is no annotation.
+//!
+//! **The document decides.** Genuine pinyin exists: pages that teach Chinese
+//! gloss words (`拼音(pīn yīn)`, `你好（nǐ hǎo）`), dictionaries gloss
+//! characters (`发(fā)：出发`). Injected annotations have a fingerprint of
+//! their own: single syllables on single characters, and on *Traditional*
+//! characters, because the broken converter annotates what it converted to
+//! Traditional. In [`AnnotationMode::Auto`] (the default) a document is
+//! treated as garbled when it has verified single-syllable annotations, most
+//! of them on Traditional-only characters, and more of them than
+//! multi-syllable word glosses; otherwise every annotation in it is kept. The
+//! report says which way the document went and why.
+
+use std::collections::HashMap;
 
 use pinyin::ToPinyinMulti;
 use serde::Serialize;
 
 use crate::script::{is_han, ScriptTables};
 
-/// What the annotation stage did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct AnnotationCounts {
-    /// Annotations removed: the syllable was a reading of the character.
-    pub stripped: usize,
-    /// Syllable-shaped parentheses kept because the syllable is not a
-    /// reading of the character before them.
-    pub unverified: usize,
+/// Whether annotations are stripped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum AnnotationMode {
+    /// Strip when the document looks garbled (see the module docs).
+    #[default]
+    Auto,
+    /// Strip every verified annotation.
+    Strip,
+    /// Strip nothing; still count.
+    Keep,
 }
 
-/// The longest syllable inside an annotation, in characters (`zhuang` + tone).
-const MAX_SYLLABLE: usize = 7;
+impl AnnotationMode {
+    /// The mode's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            AnnotationMode::Auto => "auto",
+            AnnotationMode::Strip => "strip",
+            AnnotationMode::Keep => "keep",
+        }
+    }
+}
 
-/// Removes verified pinyin annotations from `text`.
-pub fn strip(text: &str) -> (String, AnnotationCounts) {
+/// What the annotation stage saw and did in one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AnnotationCounts {
+    /// Annotations removed.
+    pub stripped: usize,
+    /// Verified single-syllable annotations found (stripped or not).
+    pub verified: usize,
+    /// Of those, annotations on Traditional-only characters.
+    pub on_traditional: usize,
+    /// Syllable-shaped parentheses whose syllable is no reading of the
+    /// character before them: kept.
+    pub unverified: usize,
+    /// Multi-syllable pinyin glosses after Han characters (`拼音(pīn yīn)`):
+    /// kept, and evidence of a page that teaches Chinese.
+    pub word_glosses: usize,
+    /// `strip` or `keep`: what was done with this document.
+    pub decision: &'static str,
+    /// Why.
+    pub reason: String,
+}
+
+/// How far after the opening parenthesis a closing one is looked for: a few
+/// syllables with their blanks and marks.
+const MAX_INNER_BYTES: usize = 64;
+
+/// The longest syllable, in letters (`zhuang`).
+const MAX_LETTERS: usize = 6;
+
+/// Finds the annotations in `text` and, as `mode` and the document decide,
+/// removes them.
+pub fn strip(text: &str, mode: AnnotationMode) -> (String, AnnotationCounts) {
     let tables = ScriptTables::get();
+    let mut readings = Readings::default();
     let mut counts = AnnotationCounts::default();
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut prev: Option<char> = None;
-    let mut iter = text.char_indices();
-    while let Some((i, c)) = iter.next() {
-        if matches!(c, '(' | '（') {
-            if let Some(han) = prev.filter(|&p| is_han(p)) {
-                if let Some((len, syllable)) = parse_annotation(&text[i..]) {
-                    if is_reading(han, &syllable, tables) {
-                        out.push_str(&text[copied..i]);
-                        copied = i + len;
-                        counts.stripped += 1;
-                        // Skip the annotation; the character before stays `prev`.
-                        while iter.offset() < copied {
-                            iter.next();
-                        }
-                        continue;
-                    }
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr2(b'(', 0xEF, &bytes[from..]) {
+        let at = from + found;
+        from = at + 1;
+        let rest = &text[at..];
+        if !(rest.starts_with('(') || rest.starts_with('（')) {
+            continue;
+        }
+        let Some(han) = text[..at].chars().next_back().filter(|&c| is_han(c)) else {
+            continue;
+        };
+        let parsed = parse(rest);
+        match parsed {
+            Parsed::Syllable(len, syllable) | Parsed::CutOff(len, syllable) => {
+                let cut_off = matches!(parsed, Parsed::CutOff(..));
+                if readings
+                    .of(han, tables)
+                    .iter()
+                    .any(|r| r.read_as(&syllable, cut_off))
+                {
+                    counts.verified += 1;
+                    counts.on_traditional += usize::from(tables.simplified(han).is_some());
+                    spans.push((at, at + len));
+                    from = at + len;
+                } else if !cut_off {
                     counts.unverified += 1;
                 }
             }
+            Parsed::Gloss => counts.word_glosses += 1,
+            Parsed::Other => {}
         }
-        prev = Some(c);
+    }
+
+    let strip_them = match mode {
+        AnnotationMode::Strip => {
+            counts.reason = "--annotations strip".into();
+            true
+        }
+        AnnotationMode::Keep => {
+            counts.reason = "--annotations keep".into();
+            false
+        }
+        AnnotationMode::Auto => decide(&mut counts),
+    };
+    counts.decision = if strip_them { "strip" } else { "keep" };
+    if !strip_them || spans.is_empty() {
+        return (text.to_string(), counts);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, end) in spans {
+        out.push_str(&text[copied..start]);
+        copied = end;
     }
     out.push_str(&text[copied..]);
+    counts.stripped = counts.verified;
     (out, counts)
 }
 
+/// The `auto` rule; fills in the reason.
+fn decide(counts: &mut AnnotationCounts) -> bool {
+    let AnnotationCounts {
+        verified,
+        on_traditional,
+        word_glosses,
+        ..
+    } = *counts;
+    let (strip, reason) = if verified == 0 {
+        (false, "no annotations".to_string())
+    } else if word_glosses >= verified {
+        (
+            false,
+            format!("{word_glosses} word glosses, {verified} single-syllable annotations: a page that teaches pinyin"),
+        )
+    } else if 2 * on_traditional <= verified {
+        (
+            false,
+            format!("{on_traditional} of {verified} annotations on Traditional-only characters: genuine glosses"),
+        )
+    } else {
+        (
+            true,
+            format!("{on_traditional} of {verified} annotations on Traditional-only characters, {word_glosses} word glosses: injected"),
+        )
+    };
+    counts.reason = reason;
+    strip
+}
+
 /// A pinyin syllable reduced to plain letters (`ü` as `v`) and its tone
-/// (1 to 4, 0 for neutral; `None` when the annotation gives no tone).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// (1 to 4, 0 for neutral; `None` when none is given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Syllable {
-    letters: String,
+    letters: [u8; MAX_LETTERS],
+    len: u8,
     tone: Option<u8>,
 }
 
-/// Parses `(syllable)` at the start of `text`: its byte length and syllable.
-fn parse_annotation(text: &str) -> Option<(usize, Syllable)> {
-    let mut chars = text.char_indices();
-    chars.next(); // the opening parenthesis
-    let mut raw = String::new();
-    for (i, c) in chars {
-        match c {
-            ')' | '）' => {
-                let syllable = parse_syllable(raw.trim_end_matches(' '))?;
-                return Some((i + c.len_utf8(), syllable));
-            }
-            _ if raw.chars().count() > MAX_SYLLABLE + 1 => return None,
-            _ => raw.push(c),
-        }
+impl Syllable {
+    fn letters(&self) -> &[u8] {
+        &self.letters[..usize::from(self.len)]
     }
-    None
+}
+
+/// What follows a Han character's opening parenthesis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parsed {
+    /// `(syllable)`: byte length including both parentheses.
+    Syllable(usize, Syllable),
+    /// `(sy` then the end of the line or text: byte length.
+    CutOff(usize, Syllable),
+    /// Two or more tone-marked syllables: a word gloss.
+    Gloss,
+    Other,
+}
+
+/// Parses what follows at `text`, which starts with `(` or `（`.
+fn parse(text: &str) -> Parsed {
+    let open = if text.starts_with('(') {
+        1
+    } else {
+        '（'.len_utf8()
+    };
+    let mut window_end = (open + MAX_INNER_BYTES).min(text.len());
+    while !text.is_char_boundary(window_end) {
+        window_end -= 1;
+    }
+    let window = &text[open..window_end];
+    let close = window.find([')', '）']);
+    let inner = match close {
+        Some(i) => &window[..i],
+        None => {
+            // Cut off by the end of the line or of the text?
+            let line_end = window.find(['\n', '\r']);
+            let ends_text = window_end == text.len();
+            match line_end {
+                Some(i) => &window[..i],
+                None if ends_text => window,
+                None => return Parsed::Other,
+            }
+        }
+    };
+    let mut words = inner.split(' ').filter(|w| !w.is_empty());
+    let (Some(first), second) = (words.next(), words.next()) else {
+        return Parsed::Other;
+    };
+    match (close, second) {
+        (Some(i), None) => match parse_syllable(first) {
+            Some(s) => {
+                let close_len = window[i..].chars().next().map_or(1, char::len_utf8);
+                Parsed::Syllable(open + i + close_len, s)
+            }
+            None => Parsed::Other,
+        },
+        (None, None) if !inner.ends_with(' ') => match parse_syllable(first) {
+            Some(s) => Parsed::CutOff(open + inner.len(), s),
+            None => Parsed::Other,
+        },
+        (Some(_), Some(second)) => {
+            let mut toned = false;
+            for word in [first, second].into_iter().chain(words) {
+                match parse_syllable(word) {
+                    Some(s) => toned |= s.tone.is_some(),
+                    None => return Parsed::Other,
+                }
+            }
+            if toned {
+                Parsed::Gloss
+            } else {
+                Parsed::Other
+            }
+        }
+        _ => Parsed::Other,
+    }
 }
 
 fn parse_syllable(raw: &str) -> Option<Syllable> {
@@ -97,48 +277,49 @@ fn parse_syllable(raw: &str) -> Option<Syllable> {
     if !first.is_lowercase() {
         return None;
     }
-    let mut letters = String::with_capacity(raw.len());
-    let mut tone = None;
+    let mut syllable = Syllable {
+        letters: [0; MAX_LETTERS],
+        len: 0,
+        tone: None,
+    };
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
         if let Some(digit) = c.to_digit(10) {
-            if chars.peek().is_some() || !(1..=5).contains(&digit) || tone.is_some() {
+            if chars.peek().is_some() || !(1..=5).contains(&digit) || syllable.tone.is_some() {
                 return None;
             }
-            tone = Some((digit % 5) as u8);
+            syllable.tone = Some((digit % 5) as u8);
             continue;
         }
         let (base, mark) = split_tone(c)?;
         if mark.is_some() {
-            if tone.is_some() {
+            if syllable.tone.is_some() {
                 return None;
             }
-            tone = mark;
+            syllable.tone = mark;
         }
-        letters.push(base);
+        *syllable.letters.get_mut(usize::from(syllable.len))? = base;
+        syllable.len += 1;
     }
-    if letters.is_empty() || letters.chars().count() > MAX_SYLLABLE - 1 {
-        return None;
-    }
-    Some(Syllable { letters, tone })
+    (syllable.len > 0).then_some(syllable)
 }
 
 /// A pinyin letter as its base letter and tone mark, if any.
-fn split_tone(c: char) -> Option<(char, Option<u8>)> {
-    const MARKED: [(char, [char; 4]); 7] = [
-        ('a', ['ā', 'á', 'ǎ', 'à']),
-        ('e', ['ē', 'é', 'ě', 'è']),
-        ('i', ['ī', 'í', 'ǐ', 'ì']),
-        ('o', ['ō', 'ó', 'ǒ', 'ò']),
-        ('u', ['ū', 'ú', 'ǔ', 'ù']),
-        ('v', ['ǖ', 'ǘ', 'ǚ', 'ǜ']),
-        ('n', ['ń', 'ň', 'ǹ', 'ǹ']),
+fn split_tone(c: char) -> Option<(u8, Option<u8>)> {
+    const MARKED: [(u8, [char; 4]); 7] = [
+        (b'a', ['ā', 'á', 'ǎ', 'à']),
+        (b'e', ['ē', 'é', 'ě', 'è']),
+        (b'i', ['ī', 'í', 'ǐ', 'ì']),
+        (b'o', ['ō', 'ó', 'ǒ', 'ò']),
+        (b'u', ['ū', 'ú', 'ǔ', 'ù']),
+        (b'v', ['ǖ', 'ǘ', 'ǚ', 'ǜ']),
+        (b'n', ['ń', 'ň', 'ǹ', 'ǹ']),
     ];
     match c {
-        'a'..='z' => Some((c, None)),
-        'ü' => Some(('v', None)),
-        'ê' => Some(('e', None)),
-        'ḿ' => Some(('m', Some(2))),
+        'a'..='z' => Some((c as u8, None)),
+        'ü' => Some((b'v', None)),
+        'ê' => Some((b'e', None)),
+        'ḿ' => Some((b'm', Some(2))),
         _ => MARKED.iter().find_map(|(base, marks)| {
             marks
                 .iter()
@@ -148,25 +329,46 @@ fn split_tone(c: char) -> Option<(char, Option<u8>)> {
     }
 }
 
-/// Whether `syllable` is a reading of `han` or of its Simplified form.
-fn is_reading(han: char, syllable: &Syllable, tables: &ScriptTables) -> bool {
-    let matches = |c: char| {
-        c.to_pinyin_multi().is_some_and(|readings| {
-            readings.into_iter().any(|reading| {
-                parse_reading(reading.with_tone()).is_some_and(|r| {
-                    r.letters == syllable.letters && syllable.tone.is_none_or(|t| r.tone == Some(t))
-                })
-            })
-        })
-    };
-    matches(han) || tables.simplified(han).is_some_and(matches)
+/// The readings of characters met so far in a document, looked up once each.
+#[derive(Default)]
+struct Readings {
+    cache: HashMap<char, Vec<Syllable>>,
 }
 
-/// A reading from the `pinyin` table; unmarked readings are neutral tone.
-fn parse_reading(reading: &str) -> Option<Syllable> {
-    let mut syllable = parse_syllable(reading)?;
-    syllable.tone.get_or_insert(0);
-    Some(syllable)
+impl Readings {
+    /// Every reading of `han` and of its Simplified form.
+    fn of(&mut self, han: char, tables: &ScriptTables) -> &[Syllable] {
+        self.cache.entry(han).or_insert_with(|| {
+            let mut all = Vec::new();
+            for c in std::iter::once(han).chain(tables.simplified(han)) {
+                if let Some(multi) = c.to_pinyin_multi() {
+                    all.extend(
+                        multi
+                            .into_iter()
+                            .filter_map(|r| parse_syllable(r.with_tone())),
+                    );
+                }
+            }
+            for reading in &mut all {
+                reading.tone.get_or_insert(0);
+            }
+            all
+        })
+    }
+}
+
+impl Syllable {
+    /// Whether this reading is what an annotation `written` says: the same
+    /// letters (or, `cut_off`, beginning with them) and the same tone when
+    /// the annotation gives one.
+    fn read_as(&self, written: &Syllable, cut_off: bool) -> bool {
+        let letters = if cut_off {
+            self.letters().starts_with(written.letters())
+        } else {
+            self.letters() == written.letters()
+        };
+        letters && written.tone.is_none_or(|t| Some(t) == self.tone)
+    }
 }
 
 #[cfg(test)]
@@ -174,23 +376,38 @@ mod tests {
     use super::*;
 
     fn stripped(text: &str) -> String {
-        strip(text).0
+        strip(text, AnnotationMode::Strip).0
+    }
+
+    fn auto(text: &str) -> (String, AnnotationCounts) {
+        strip(text, AnnotationMode::Auto)
     }
 
     #[test]
-    fn strips_verified_annotations() {
-        assert_eq!(stripped("發(fā)展"), "發展");
-        assert_eq!(stripped("涪陵區(qū)殘聯(lián)"), "涪陵區殘聯");
-        assert_eq!(stripped("村(社區(qū))殘協(xié)"), "村(社區)殘協");
-        assert_eq!(stripped("會(huì )議"), "會議");
-        assert_eq!(stripped("發（fā）展"), "發展");
-        assert_eq!(stripped("發(fa1)展"), "發展");
-        assert_eq!(stripped("綠(lv4)色"), "綠色");
-        assert_eq!(stripped("長(zhǎng)長的"), "長長的");
+    fn every_form_is_stripped() {
+        for (garbled, clean) in [
+            ("發(fā)展", "發展"),
+            ("涪陵區(qū)殘聯(lián)", "涪陵區殘聯"),
+            ("村(社區(qū))殘協(xié)", "村(社區)殘協"),
+            ("會(huì )議", "會議"),
+            ("會( huì )議", "會議"),
+            ("發（fā）展", "發展"),
+            ("發（fā ）展", "發展"),
+            ("發(fa1)展", "發展"),
+            ("發(fa)展", "發展"),
+            ("綠(lv4)色", "綠色"),
+            ("綠(lǜ)色", "綠色"),
+            ("長(zhǎng)長的", "長長的"),
+            ("隨著(zhù)", "隨著"),
+            ("有效銜接的數(s", "有效銜接的數"),
+            ("數(shù\n下一行", "數\n下一行"),
+        ] {
+            assert_eq!(stripped(garbled), clean, "{garbled}");
+        }
     }
 
     #[test]
-    fn keeps_real_parentheses() {
+    fn real_parentheses_and_foreign_text_survive() {
         for text in [
             "細則(試行)",
             "專(兼)職",
@@ -201,31 +418,70 @@ mod tests {
             "王(Wang)",
             "第(1)條",
             "發(xyz)",
+            "發(shuǐ)展",
+            "數(xyz",
+            "數(s) 無",
         ] {
             assert_eq!(stripped(text), text, "{text}");
         }
     }
 
     #[test]
-    fn wrong_reading_is_kept_and_counted() {
-        let (text, counts) = strip("發(shuǐ)展");
+    fn a_wrong_reading_is_counted_and_kept() {
+        let (text, counts) = strip("發(shuǐ)展", AnnotationMode::Strip);
         assert_eq!(text, "發(shuǐ)展");
+        assert_eq!((counts.stripped, counts.unverified), (0, 1));
+    }
+
+    #[test]
+    fn auto_strips_an_injected_page_even_with_two_annotations() {
+        let page = "過去五年,涪陵區(qū)殘疾人事業實現持續健康發(fā)展。";
+        let (text, counts) = auto(page);
+        assert_eq!(text, "過去五年,涪陵區殘疾人事業實現持續健康發展。");
+        assert_eq!(counts.decision, "strip");
+        assert_eq!((counts.verified, counts.on_traditional), (2, 2));
+    }
+
+    #[test]
+    fn auto_keeps_a_page_that_teaches_pinyin() {
+        let page = "今天我们学习拼音(pīn yīn)。你好（nǐ hǎo）是问候语，谢谢(xiè xie)表示感谢。\
+                    “好(hǎo)”是形容词，“学(xué)”是动词。";
+        let (text, counts) = auto(page);
+        assert_eq!(text, page);
+        assert_eq!(counts.decision, "keep");
+        assert_eq!(counts.word_glosses, 3);
+        assert_eq!(counts.verified, 2);
+    }
+
+    #[test]
+    fn auto_keeps_a_dictionary_line() {
+        let line = "发(fā)：出发，发展，发现。";
+        let (text, counts) = auto(line);
+        assert_eq!(text, line);
+        assert_eq!(counts.decision, "keep");
+        assert!(counts.reason.contains("0 of 1"), "{}", counts.reason);
+    }
+
+    #[test]
+    fn keep_mode_keeps_and_counts() {
+        let (text, counts) = strip("發(fā)展", AnnotationMode::Keep);
+        assert_eq!(text, "發(fā)展");
         assert_eq!(
-            counts,
-            AnnotationCounts {
-                stripped: 0,
-                unverified: 1
-            }
+            (counts.verified, counts.stripped, counts.decision),
+            (1, 0, "keep")
         );
     }
 
     #[test]
     fn syllables_parse_with_marks_numbers_and_none() {
         let s = |letters: &str, tone| {
-            Some(Syllable {
-                letters: letters.into(),
+            let mut syllable = Syllable {
+                letters: [0; MAX_LETTERS],
+                len: letters.len() as u8,
                 tone,
-            })
+            };
+            syllable.letters[..letters.len()].copy_from_slice(letters.as_bytes());
+            Some(syllable)
         };
         assert_eq!(parse_syllable("zhǎng"), s("zhang", Some(3)));
         assert_eq!(parse_syllable("lü4"), s("lv", Some(4)));
@@ -233,5 +489,6 @@ mod tests {
         assert_eq!(parse_syllable("fa"), s("fa", None));
         assert_eq!(parse_syllable("Fa"), None);
         assert_eq!(parse_syllable("f4a"), None);
+        assert_eq!(parse_syllable("zhuangg"), None);
     }
 }

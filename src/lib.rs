@@ -138,6 +138,8 @@ pub struct Options {
     pub hygiene: bool,
     /// Run stage 4, annotation stripping.
     pub annotations: bool,
+    /// When stage 4 strips: by the document's evidence, always, or never.
+    pub annotation_mode: annotation::AnnotationMode,
     /// Run stage 5, spam and chrome removal.
     pub spam: bool,
     /// Run stage 6, conversion.
@@ -158,6 +160,7 @@ impl Default for Options {
             repair: true,
             hygiene: true,
             annotations: true,
+            annotation_mode: annotation::AnnotationMode::Auto,
             spam: true,
             convert: true,
             config: "t2s".to_string(),
@@ -487,7 +490,7 @@ impl Cleaner {
             current = tidy.into();
         }
         if self.options.annotations {
-            let (stripped, counts) = annotation::strip(&current);
+            let (stripped, counts) = annotation::strip(&current, self.options.annotation_mode);
             report.annotations = Some(counts);
             current = stripped.into();
         }

@@ -323,3 +323,29 @@ fn engine_not_built_in_is_bad_usage() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--features opencc-sys"));
 }
+
+#[test]
+fn annotation_modes() {
+    let dictionary = "发(fā)：出发，发展，发现。\n";
+    let auto = zhclean(&["--stages", "annotations"], dictionary.as_bytes());
+    assert_eq!(stdout(&auto), dictionary);
+    let strip = zhclean(
+        &["--stages", "annotations", "--annotations", "strip"],
+        dictionary.as_bytes(),
+    );
+    assert_eq!(stdout(&strip), "发：出发，发展，发现。\n");
+    let keep = zhclean(&["--annotations", "keep"], "區(qū)殘聯(lián)\n".as_bytes());
+    assert_eq!(stdout(&keep), "区(qū)残联(lián)\n");
+
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    let o = zhclean(&[SEED, "--report", report.to_str().unwrap()], b"");
+    assert!(o.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    let annotations = &json["inputs"][0]["report"]["annotations"];
+    assert_eq!(annotations["decision"], "strip");
+    assert!(annotations["reason"]
+        .as_str()
+        .unwrap()
+        .contains("345 of 345"));
+}

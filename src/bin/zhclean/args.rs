@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Parser;
+use zhclean::annotation::AnnotationMode;
 use zhclean::{Engine, Options, Stage};
 
 /// Clean scraped, garbled Chinese text: fix the encoding, strip injected
@@ -41,6 +42,11 @@ pub struct Args {
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_stage)]
     pub stages: Option<Vec<Stage>>,
 
+    /// Pinyin annotations: auto (strip where the page looks garbled, keep
+    /// pages that teach pinyin), strip (always), keep (never).
+    #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["auto", "strip", "keep"])]
+    pub annotations: String,
+
     /// Write a JSON report (per input: encoding, stage counts, dropped lines) to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -63,6 +69,11 @@ impl Args {
         };
         options.config = self.config.clone();
         options.include_tofu = !self.no_tofu;
+        options.annotation_mode = match self.annotations.as_str() {
+            "strip" => AnnotationMode::Strip,
+            "keep" => AnnotationMode::Keep,
+            _ => AnnotationMode::Auto,
+        };
         options.engine = if self.engine == "opencc-sys" {
             Engine::OpenccSys
         } else {

@@ -1,0 +1,89 @@
+//! Each stage's share of the whole pipeline, on the seed page repeated to
+//! 50 MB (one document), in process. Prints the median of several runs of
+//! each stage alone, its throughput, and its share of the whole pipeline's
+//! time. Run with `cargo bench --bench stages`.
+
+use std::time::{Duration, Instant};
+
+use zhclean::annotation::{self, AnnotationMode};
+use zhclean::{mojibake, unicode, Cleaner, Converter, Options, SpamFilter};
+
+const RUNS: usize = 5;
+
+fn median(mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[RUNS / 2]
+}
+
+fn main() {
+    let seed = include_str!("../data/examples/seed-page.txt");
+    let page = format!("{seed}\n\n");
+    let text = page.repeat(50_000_000 / page.len());
+    let mb = text.len() as f64 / 1e6;
+    let cleaner = Cleaner::new(Options::default()).expect("default options");
+    let spam = SpamFilter::new(zhclean::spam::DEFAULT_THRESHOLD).expect("built-in lexicons");
+    let t2s = Converter::new("t2s").expect("built-in config");
+    let stripped = annotation::strip(&text, AnnotationMode::Auto).0;
+
+    let whole = median(|| {
+        std::hint::black_box(cleaner.clean(&text));
+    });
+    let stages: [(&str, Duration); 6] = [
+        (
+            "repair",
+            median(|| drop(std::hint::black_box(mojibake::repair(&text)))),
+        ),
+        (
+            "hygiene",
+            median(|| drop(std::hint::black_box(unicode::clean(&text)))),
+        ),
+        (
+            "annotations",
+            median(|| {
+                drop(std::hint::black_box(annotation::strip(
+                    &text,
+                    AnnotationMode::Auto,
+                )))
+            }),
+        ),
+        (
+            "spam",
+            median(|| drop(std::hint::black_box(spam.filter(&stripped)))),
+        ),
+        (
+            "convert",
+            median(|| drop(std::hint::black_box(t2s.convert_counting(&stripped)))),
+        ),
+        (
+            "layout",
+            median(|| drop(std::hint::black_box(unicode::tidy_layout(&stripped)))),
+        ),
+    ];
+    println!("seed page repeated to {mb:.1} MB, median of {RUNS} runs");
+    println!(
+        "{:12} {:>9} {:>9} {:>8}",
+        "stage", "seconds", "MB/s", "share"
+    );
+    for (name, time) in stages {
+        println!(
+            "{name:12} {:9.4} {:9.1} {:7.1}%",
+            time.as_secs_f64(),
+            mb / time.as_secs_f64(),
+            100.0 * time.as_secs_f64() / whole.as_secs_f64()
+        );
+    }
+    println!(
+        "{:12} {:9.4} {:9.1} {:7.1}%",
+        "whole",
+        whole.as_secs_f64(),
+        mb / whole.as_secs_f64(),
+        100.0
+    );
+}

@@ -132,15 +132,6 @@ impl ScriptTables {
         }
     }
 
-    /// `text` with each Traditional-only character replaced by its
-    /// Simplified form, character by character (no phrases): a cheap
-    /// normal form for matching word lists in either script.
-    pub(crate) fn fold_to_simplified(&self, text: &str) -> String {
-        text.chars()
-            .map(|c| self.simplified(c).unwrap_or(c))
-            .collect()
-    }
-
     /// Counts the script-specific characters of `text`.
     pub(crate) fn count(&self, text: &str) -> ScriptCounts {
         let mut counts = ScriptCounts::default();
@@ -184,6 +175,5 @@ mod tests {
         );
         assert_eq!(t.count("人著abc"), ScriptCounts::default());
         assert_eq!(t.simplified('區'), Some('区'));
-        assert_eq!(t.fold_to_simplified("網友評論"), "网友评论");
     }
 }

@@ -9,12 +9,17 @@ use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use crate::script::ScriptTables;
+
 use super::SpamError;
 
 /// The lexicons that ship with zhclean: (category, text).
 pub(crate) const BUILTIN: &[(&str, &str)] = &[
     ("porn", include_str!("../../data/spam/porn.txt")),
     ("gambling", include_str!("../../data/spam/gambling.txt")),
+    ("drugs", include_str!("../../data/spam/drugs.txt")),
+    ("fraud", include_str!("../../data/spam/fraud.txt")),
+    ("seo", include_str!("../../data/spam/seo.txt")),
 ];
 
 /// The chrome phrases that ship with zhclean.
@@ -37,6 +42,8 @@ pub(crate) struct Lexicon {
 pub(crate) struct Hit {
     pub(crate) category: String,
     pub(crate) term: String,
+    /// How often it occurs in the line.
+    pub(crate) count: usize,
 }
 
 impl Lexicon {
@@ -62,16 +69,18 @@ impl Lexicon {
         Ok(Lexicon { automaton, entries })
     }
 
-    /// The distinct entries found in `folded` (a line folded to Simplified).
+    /// The distinct entries found in `folded` (a line in [`normalize`]d form).
     pub(crate) fn hits(&self, folded: &str) -> Vec<Hit> {
         let mut found: Vec<Hit> = Vec::new();
         for m in self.automaton.find_iter(folded) {
             let (category, term) = &self.entries[m.pattern().as_usize()];
-            if !found.iter().any(|h| &h.term == term) {
-                found.push(Hit {
+            match found.iter_mut().find(|h| &h.term == term) {
+                Some(hit) => hit.count += 1,
+                None => found.push(Hit {
                     category: category.clone(),
                     term: term.clone(),
-                });
+                    count: 1,
+                }),
             }
         }
         found
@@ -83,24 +92,37 @@ impl Lexicon {
 pub(crate) struct ChromePhrases {
     exact: HashSet<String>,
     prefixes: Vec<String>,
+    /// Phrases that make a short line chrome wherever they stand in it.
+    within: Vec<String>,
 }
+
+/// The longest line, in characters, that a `~` phrase makes chrome.
+const CHROME_WITHIN_MAX: usize = 40;
 
 impl ChromePhrases {
     pub(crate) fn parse(text: &str) -> ChromePhrases {
         let mut phrases = ChromePhrases::default();
         for entry in entry_lines(text) {
-            match entry.strip_suffix('*') {
-                Some(prefix) => phrases.prefixes.push(chrome_key(prefix)),
-                None => {
-                    phrases.exact.insert(chrome_key(entry));
-                }
+            if let Some(prefix) = entry.strip_suffix('*') {
+                phrases.prefixes.push(chrome_key(prefix));
+            } else if let Some(phrase) = entry.strip_prefix('~') {
+                phrases.within.push(chrome_key(phrase));
+            } else {
+                phrases.exact.insert(chrome_key(entry));
             }
         }
         phrases
     }
 
-    /// The phrase that makes `folded` (a line folded to Simplified) chrome.
+    /// The phrase that makes `folded` (a line in [`normalize`]d form)
+    /// chrome, or the shape: a breadcrumb trail or a bar of counters.
     pub(crate) fn find(&self, folded: &str) -> Option<&str> {
+        if is_breadcrumb(folded) {
+            return Some("breadcrumb trail");
+        }
+        if is_counter_bar(folded) {
+            return Some("counter bar");
+        }
         // Chrome is short, or starts with a prefix phrase: the start of a
         // line is enough to decide.
         let head_end = folded.char_indices().nth(CHROME_HEAD).map(|(i, _)| i);
@@ -113,11 +135,85 @@ impl ChromePhrases {
                 return Some(phrase);
             }
         }
-        self.prefixes
-            .iter()
-            .find(|p| key.starts_with(p.as_str()))
-            .map(String::as_str)
+        if let Some(prefix) = self.prefixes.iter().find(|p| key.starts_with(p.as_str())) {
+            return Some(prefix);
+        }
+        if folded.chars().count() <= CHROME_WITHIN_MAX {
+            return self
+                .within
+                .iter()
+                .find(|p| key.contains(p.as_str()))
+                .map(String::as_str);
+        }
+        None
     }
+}
+
+/// Words of counter bars (`2 评论 3384 浏览 15 收藏`, `浏览次数：2568`).
+const COUNTER_WORDS: [&str; 17] = [
+    "浏览次数",
+    "阅读量",
+    "评论",
+    "浏览",
+    "收藏",
+    "阅读",
+    "点赞",
+    "分享",
+    "转发",
+    "回复",
+    "关注",
+    "点击",
+    "围观",
+    "人气",
+    "次",
+    "条",
+    "人",
+];
+
+/// `首页 > 财经 > 正文`: two or more `>`-like separators between short items.
+fn is_breadcrumb(folded: &str) -> bool {
+    let items: Vec<&str> = folded.split(['>', '›', '»', '＞']).collect();
+    items.len() >= 3
+        && items.iter().all(|item| {
+            (1..=12).contains(&item.chars().count())
+                && item.chars().any(char::is_alphabetic)
+                && !item.contains(['。', '，'])
+        })
+}
+
+/// A line of counters: digits, and nothing but counter words between them.
+fn is_counter_bar(folded: &str) -> bool {
+    if !folded.bytes().any(|b| b.is_ascii_digit()) || folded.chars().count() > 40 {
+        return false;
+    }
+    let mut rest = chrome_key(folded);
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        match COUNTER_WORDS.iter().find(|w| rest.starts_with(**w)) {
+            Some(word) => rest.drain(..word.len()),
+            None => return false,
+        };
+    }
+    true
+}
+
+/// A line in the form lexicons and chrome phrases are matched on:
+/// Traditional-only characters folded to Simplified, full-width letters and
+/// digits to ASCII, ASCII lower-cased, blanks removed (`麻 豆` is `麻豆`).
+pub(crate) fn normalize(line: &str, tables: &ScriptTables) -> String {
+    let mut out = String::with_capacity(line.len());
+    for c in line.chars() {
+        let c = match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => tables.simplified(c).unwrap_or(c),
+        };
+        if !c.is_whitespace() {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 /// A line reduced for comparing with chrome phrases: no blanks, punctuation
@@ -161,7 +257,13 @@ mod tests {
         assert_eq!(chrome.find("上一篇：涪陵区召开会议"), Some("上一篇"));
         assert_eq!(chrome.find("全部评论都很精彩"), None);
         assert_eq!(chrome.find("  "), None);
-        let long = format!("全部评论{}", " ".repeat(100));
+        let long = format!("全部评论{}", "，".repeat(100));
         assert_eq!(chrome.find(&long), None);
+        assert_eq!(chrome.find("首页>财经>正文"), Some("breadcrumb trail"));
+        assert_eq!(chrome.find("2评论3384浏览15收藏"), Some("counter bar"));
+        assert_eq!(chrome.find("浏览次数：2568"), Some("counter bar"));
+        assert_eq!(chrome.find("评论"), None);
+        assert_eq!(chrome.find("3>2>1是对的"), None);
+        assert_eq!(chrome.find("共有15人参加了评论比赛"), None);
     }
 }

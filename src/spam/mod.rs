@@ -22,7 +22,9 @@ pub(crate) mod lexicon;
 use serde::Serialize;
 
 use crate::script::ScriptTables;
-use features::LineFeatures;
+use std::collections::HashMap;
+
+use features::{Context, LineFeatures};
 use lexicon::{ChromePhrases, Lexicon};
 
 /// How many non-blank lines at each end of a page count as its edge.
@@ -75,12 +77,15 @@ pub struct DroppedLine {
 }
 
 /// Counts of the spam stage.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct SpamCounts {
     /// Lines dropped as spam.
     pub spam_lines: usize,
     /// Lines dropped as page chrome.
     pub chrome_lines: usize,
+    /// The document's spam score: the share of its text (characters of
+    /// non-blank lines) in lines dropped as spam, 0 to 1.
+    pub spam_share: f64,
 }
 
 /// The spam and chrome filter, built once and shared.
@@ -89,17 +94,42 @@ pub struct SpamFilter {
     lexicon: Lexicon,
     chrome: ChromePhrases,
     threshold: f64,
+    drop_spam: bool,
+    drop_chrome: bool,
 }
 
 impl SpamFilter {
     /// The filter with zhclean's own lexicons and chrome phrases, dropping
     /// lines that score `threshold` or more.
     pub fn new(threshold: f64) -> Result<SpamFilter, SpamError> {
+        SpamFilter::with_lexicons(threshold, &[])
+    }
+
+    /// As [`SpamFilter::new`], with user lexicons besides the built-in
+    /// ones: `(category, text)` pairs, one entry a line, `#` comments.
+    pub fn with_lexicons(
+        threshold: f64,
+        extra: &[(String, String)],
+    ) -> Result<SpamFilter, SpamError> {
+        let sources = lexicon::BUILTIN
+            .iter()
+            .copied()
+            .chain(extra.iter().map(|(c, t)| (c.as_str(), t.as_str())));
         Ok(SpamFilter {
-            lexicon: Lexicon::build(lexicon::BUILTIN.iter().copied())?,
+            lexicon: Lexicon::build(sources)?,
             chrome: ChromePhrases::parse(lexicon::BUILTIN_CHROME),
             threshold,
+            drop_spam: true,
+            drop_chrome: true,
         })
+    }
+
+    /// Chooses which kinds of line are dropped; the others are kept (and
+    /// still scored).
+    pub fn dropping(mut self, spam: bool, chrome: bool) -> SpamFilter {
+        self.drop_spam = spam;
+        self.drop_chrome = chrome;
+        self
     }
 
     /// `text` without its spam and chrome lines, the counts, and each dropped
@@ -108,36 +138,54 @@ impl SpamFilter {
         let tables = ScriptTables::get();
         let traditional_page = tables.count(text).is_traditional();
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
-        let non_blank = lines.iter().filter(|l| !l.trim().is_empty()).count();
+        let folded: Vec<String> = lines
+            .iter()
+            .map(|raw| lexicon::normalize(raw, tables))
+            .collect();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for line in folded.iter().filter(|f| !f.is_empty()) {
+            *seen.entry(line.as_str()).or_default() += 1;
+        }
+        let non_blank = folded.iter().filter(|f| !f.is_empty()).count();
         let mut rank = 0;
 
         let mut out = String::with_capacity(text.len());
         let mut counts = SpamCounts::default();
         let mut dropped = Vec::new();
-        for (i, raw) in lines.iter().enumerate() {
+        let mut spam_chars = 0;
+        let mut all_chars = 0;
+        for (i, (raw, folded)) in lines.iter().zip(&folded).enumerate() {
             let line = raw.trim_end_matches('\n');
-            if line.trim().is_empty() {
+            if folded.is_empty() {
                 out.push_str(raw);
                 continue;
             }
-            let at_edge = rank < EDGE_LINES || rank + EDGE_LINES >= non_blank;
+            let length = line.chars().count();
+            all_chars += length;
+            let context = Context {
+                script_mismatch: traditional_page && tables.count(line).is_purely_simplified(),
+                at_edge: rank < EDGE_LINES || rank + EDGE_LINES >= non_blank,
+                repeated: seen.get(folded.as_str()).is_some_and(|&n| n > 1),
+            };
             rank += 1;
-            let folded = tables.fold_to_simplified(line);
-            let mismatch = traditional_page && tables.count(line).is_purely_simplified();
-            let features =
-                LineFeatures::observe(line, self.lexicon.hits(&folded), mismatch, at_edge);
+            let features = LineFeatures::observe(line, folded, self.lexicon.hits(folded), context);
             let (score, mut reasons) = features.score();
-            let kind = if let Some(phrase) = self.chrome.find(&folded) {
-                reasons.insert(0, format!("chrome phrase {phrase}"));
-                DropKind::Chrome
-            } else if score >= self.threshold {
-                DropKind::Spam
-            } else {
-                out.push_str(raw);
-                continue;
+            let kind = match self.chrome.find(folded) {
+                Some(phrase) if self.drop_chrome => {
+                    reasons.insert(0, format!("chrome phrase {phrase}"));
+                    DropKind::Chrome
+                }
+                _ if self.drop_spam && score >= self.threshold => DropKind::Spam,
+                _ => {
+                    out.push_str(raw);
+                    continue;
+                }
             };
             match kind {
-                DropKind::Spam => counts.spam_lines += 1,
+                DropKind::Spam => {
+                    counts.spam_lines += 1;
+                    spam_chars += length;
+                }
                 DropKind::Chrome => counts.chrome_lines += 1,
             }
             dropped.push(DroppedLine {
@@ -147,6 +195,9 @@ impl SpamFilter {
                 reasons,
                 text: line.to_string(),
             });
+        }
+        if all_chars > 0 {
+            counts.spam_share = spam_chars as f64 / all_chars as f64;
         }
         (out, counts, dropped)
     }
@@ -169,12 +220,11 @@ mod tests {
         );
         let (text, counts, dropped) = filter(&page);
         assert_eq!(text, format!("\n{ARTICLE}\n\n"));
-        assert_eq!(
-            counts,
-            SpamCounts {
-                spam_lines: 1,
-                chrome_lines: 2
-            }
+        assert_eq!((counts.spam_lines, counts.chrome_lines), (1, 2));
+        assert!(
+            counts.spam_share > 0.3 && counts.spam_share < 0.6,
+            "{}",
+            counts.spam_share
         );
         assert_eq!(dropped[0].line, 1);
         assert_eq!(dropped[0].kind, DropKind::Spam);
@@ -195,7 +245,7 @@ mod tests {
         ] {
             let (text, counts, _) = filter(line);
             assert_eq!(text, line);
-            assert_eq!(counts, SpamCounts::default());
+            assert_eq!((counts.spam_lines, counts.chrome_lines), (0, 0));
         }
     }
 }

@@ -33,6 +33,13 @@ pub(crate) struct ScriptCounts {
     pub(crate) simplified: usize,
 }
 
+impl std::ops::AddAssign for ScriptCounts {
+    fn add_assign(&mut self, other: ScriptCounts) {
+        self.traditional += other.traditional;
+        self.simplified += other.simplified;
+    }
+}
+
 impl ScriptCounts {
     /// Mostly Traditional: enough Traditional-only characters, and more of
     /// them than Simplified-only ones (an injected line can be long).
@@ -123,7 +130,7 @@ impl ScriptTables {
 
     /// Whether `c` exists only in Simplified text.
     #[inline]
-    fn is_simplified_only(&self, c: char) -> bool {
+    pub(crate) fn is_simplified_only(&self, c: char) -> bool {
         let c32 = c as u32;
         if c32 < 0x10000 {
             self.bmp_simplified_only[c32 as usize / 64] & (1 << (c32 % 64)) != 0
@@ -133,6 +140,7 @@ impl ScriptTables {
     }
 
     /// Counts the script-specific characters of `text`.
+    #[cfg(test)]
     pub(crate) fn count(&self, text: &str) -> ScriptCounts {
         let mut counts = ScriptCounts::default();
         for c in text.chars().filter(|c| !c.is_ascii()) {

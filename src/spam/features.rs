@@ -4,6 +4,7 @@
 //! so a dropped line always comes with the list of what fired.
 
 use super::lexicon::Hit;
+use crate::script::is_han;
 
 /// Weight of each distinct lexicon entry found in a line.
 const PER_HIT: f64 = 1.5;
@@ -70,19 +71,16 @@ impl LineFeatures {
     ) -> LineFeatures {
         let letters = folded
             .chars()
-            .filter(|c| c.is_alphanumeric())
+            .filter(|&c| c.is_ascii_alphanumeric() || is_han(c))
             .count()
             .max(1);
         let covered: usize = hits.iter().map(|h| h.term.chars().count() * h.count).sum();
         LineFeatures {
             hit_share: covered as f64 / letters as f64,
             hits,
-            items: line
-                .split(SEPARATORS)
-                .filter(|item| !item.trim().is_empty())
-                .count(),
+            items: count_items(line),
             contacts: contacts(folded),
-            sentence_punctuation: line.contains(SENTENCE_END),
+            sentence_punctuation: line.chars().any(|c| SENTENCE_END.contains(&c)),
             script_mismatch: context.script_mismatch,
             at_edge: context.at_edge,
             repeated: context.repeated,
@@ -94,75 +92,100 @@ impl LineFeatures {
         self.items >= 4 && !self.sentence_punctuation
     }
 
-    /// The score and, for each feature that fired, a reason with its weight.
-    pub(crate) fn score(&self) -> (f64, Vec<String>) {
-        let mut score = 0.0;
+    /// The score: the sum of the weights of the features that fired.
+    pub(crate) fn score(&self) -> f64 {
+        self.weigh(&mut |_, _| {})
+    }
+
+    /// For each feature that fired, a reason with its weight.
+    pub(crate) fn reasons(&self) -> Vec<String> {
         let mut reasons = Vec::new();
-        let mut add = |weight: f64, reason: String| {
+        self.weigh(&mut |weight, reason: &dyn Fn() -> String| {
+            reasons.push(format!("{} ({weight:+.1})", reason()));
+        });
+        reasons
+    }
+
+    /// Calls `fired` with the weight and the (lazily written) reason of each
+    /// feature that fired; returns the sum of the weights.
+    fn weigh(&self, fired: &mut dyn FnMut(f64, &dyn Fn() -> String)) -> f64 {
+        let mut score = 0.0;
+        let mut add = |weight: f64, reason: &dyn Fn() -> String| {
             score += weight;
-            reasons.push(format!("{reason} ({weight:+.1})"));
+            fired(weight, reason);
         };
         if !self.hits.is_empty() {
-            let mut categories: Vec<&str> = Vec::new();
-            for hit in &self.hits {
-                if !categories.contains(&hit.category.as_str()) {
-                    categories.push(&hit.category);
-                }
-            }
-            let terms: Vec<&str> = self.hits.iter().map(|h| h.term.as_str()).collect();
             let weight = (PER_HIT * self.hits.len() as f64).min(MAX_LEXICON);
-            add(
-                weight,
-                format!("lexicon {}: {}", categories.join("+"), terms.join(", ")),
-            );
+            add(weight, &|| {
+                let mut categories: Vec<&str> = Vec::new();
+                for hit in &self.hits {
+                    if !categories.contains(&hit.category.as_str()) {
+                        categories.push(&hit.category);
+                    }
+                }
+                let terms: Vec<&str> = self.hits.iter().map(|h| h.term.as_str()).collect();
+                format!("lexicon {}: {}", categories.join("+"), terms.join(", "))
+            });
             if self.hit_share >= DENSE_SHARE {
-                add(
-                    DENSE_HITS,
-                    format!("{:.0}% of the line is lexicon", 100.0 * self.hit_share),
-                );
+                add(DENSE_HITS, &|| {
+                    format!("{:.0}% of the line is lexicon", 100.0 * self.hit_share)
+                });
             }
         }
         if self.is_list() {
-            add(
-                LIST_SHAPE,
-                format!("list of {} separated items", self.items),
-            );
+            add(LIST_SHAPE, &|| {
+                format!("list of {} separated items", self.items)
+            });
         }
         if !self.contacts.is_empty() {
-            add(
-                PER_CONTACT * self.contacts.len() as f64,
-                format!("contact: {}", self.contacts.join(", ")),
-            );
+            add(PER_CONTACT * self.contacts.len() as f64, &|| {
+                format!("contact: {}", self.contacts.join(", "))
+            });
         }
         if self.script_mismatch {
-            add(
-                SCRIPT_MISMATCH,
-                "Simplified line in a Traditional page".into(),
-            );
+            add(SCRIPT_MISMATCH, &|| {
+                "Simplified line in a Traditional page".into()
+            });
         }
         if self.at_edge {
-            add(AT_EDGE, "at the edge of the page".into());
+            add(AT_EDGE, &|| "at the edge of the page".into());
         }
         if self.repeated {
-            add(REPEATED, "repeated on the page".into());
+            add(REPEATED, &|| "repeated on the page".into());
         }
         if self.sentence_punctuation {
-            add(PROSE, "sentence punctuation".into());
+            add(PROSE, &|| "sentence punctuation".into());
         }
-        (score, reasons)
+        score
     }
+}
+
+/// How many non-empty items the separators cut `line` into.
+fn count_items(line: &str) -> usize {
+    let mut items = 0;
+    let mut in_item = false;
+    for c in line.chars() {
+        let separator = SEPARATORS.contains(&c);
+        if !separator && !in_item {
+            items += 1;
+        }
+        in_item = !separator;
+    }
+    items
 }
 
 /// The kinds of contact bait in `folded` (half-width, lower-case, no blanks).
 fn contacts(folded: &str) -> Vec<&'static str> {
     let mut found = Vec::new();
-    if has_domain(folded) {
+    let bytes = folded.as_bytes();
+    if memchr::memchr(b'.', bytes).is_some() && has_domain(folded) {
         found.push("url");
     }
-    if has_phone(folded) {
+    let digits = bytes.iter().any(u8::is_ascii_digit);
+    if digits && has_phone(bytes) {
         found.push("phone");
     }
-    if has_id(folded) {
+    if digits && has_id(folded) {
         found.push("qq/wechat id");
     }
     found
@@ -174,7 +197,7 @@ fn has_domain(text: &str) -> bool {
         return true;
     }
     let bytes = text.as_bytes();
-    text.match_indices('.').any(|(dot, _)| {
+    memchr::memchr_iter(b'.', bytes).any(|dot| {
         let before = dot > 0 && bytes[dot - 1].is_ascii_alphanumeric();
         let after = &text[dot + 1..];
         let tld_len = after.bytes().take_while(u8::is_ascii_lowercase).count();
@@ -183,8 +206,7 @@ fn has_domain(text: &str) -> bool {
 }
 
 /// A Chinese mobile number: 11 digits, `1` then `3`..`9`.
-fn has_phone(text: &str) -> bool {
-    let bytes = text.as_bytes();
+fn has_phone(bytes: &[u8]) -> bool {
     let mut run = 0;
     for (i, b) in bytes.iter().enumerate() {
         if b.is_ascii_digit() {
@@ -204,9 +226,9 @@ fn is_mobile(digits: &[u8]) -> bool {
 }
 
 /// `qq`, `vx`, `wx`, `v:` or `微信(号)` followed by an id of letters and
-/// digits (five or more).
+/// digits (five or more, some digits).
 fn has_id(text: &str) -> bool {
-    ["qq", "vx", "wx", "v:", "v：", "微信号", "微信"]
+    ["qq", "vx", "wx", "v:", "v：", "微信"]
         .iter()
         .any(|marker| {
             text.match_indices(marker).any(|(at, m)| {
@@ -244,15 +266,14 @@ mod tests {
             hits,
             context,
         );
-        let (score, reasons) = f.score();
-        assert_eq!(score, 6.0 + 2.5 + 1.5 + 0.5);
-        assert_eq!(reasons[1], "list of 4 separated items (+2.5)");
+        assert_eq!(f.score(), 6.0 + 2.5 + 1.5 + 0.5);
+        assert_eq!(f.reasons()[1], "list of 4 separated items (+2.5)");
     }
 
     #[test]
     fn prose_with_one_keyword_scores_low() {
         let line = "警方近日捣毁一个以百家乐为幌子的赌博团伙，抓获嫌疑人12名。";
-        let (score, _) =
+        let score =
             LineFeatures::observe(line, line, vec![hit("百家乐")], Context::default()).score();
         assert!(score < 0.0, "{score}");
     }

@@ -7,9 +7,9 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use crate::script::ScriptTables;
+use crate::script::{is_han, ScriptCounts, ScriptTables};
 
 use super::SpamError;
 
@@ -62,6 +62,7 @@ impl Lexicon {
             }
         }
         let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
             .build(entries.iter().map(|(_, term)| term))
@@ -117,23 +118,32 @@ impl ChromePhrases {
     /// The phrase that makes `folded` (a line in [`normalize`]d form)
     /// chrome, or the shape: a breadcrumb trail or a bar of counters.
     pub(crate) fn find(&self, folded: &str) -> Option<&str> {
+        // Chrome is short, or starts with a prefix phrase: the start of a
+        // line is enough to decide.
+        let head_end = folded.char_indices().nth(CHROME_HEAD).map(|(i, _)| i);
+        let Some(head_end) = head_end else {
+            return self.find_in_short(folded);
+        };
+        let key = chrome_key(&folded[..head_end]);
+        self.prefixes
+            .iter()
+            .find(|p| key.starts_with(p.as_str()))
+            .map(String::as_str)
+    }
+
+    fn find_in_short(&self, folded: &str) -> Option<&str> {
         if is_breadcrumb(folded) {
             return Some("breadcrumb trail");
         }
         if is_counter_bar(folded) {
             return Some("counter bar");
         }
-        // Chrome is short, or starts with a prefix phrase: the start of a
-        // line is enough to decide.
-        let head_end = folded.char_indices().nth(CHROME_HEAD).map(|(i, _)| i);
-        let key = chrome_key(&folded[..head_end.unwrap_or(folded.len())]);
+        let key = chrome_key(folded);
         if key.is_empty() {
             return None;
         }
-        if head_end.is_none() {
-            if let Some(phrase) = self.exact.get(&key) {
-                return Some(phrase);
-            }
+        if let Some(phrase) = self.exact.get(&key) {
+            return Some(phrase);
         }
         if let Some(prefix) = self.prefixes.iter().find(|p| key.starts_with(p.as_str())) {
             return Some(prefix);
@@ -172,6 +182,9 @@ const COUNTER_WORDS: [&str; 17] = [
 
 /// `首页 > 财经 > 正文`: two or more `>`-like separators between short items.
 fn is_breadcrumb(folded: &str) -> bool {
+    if !folded.contains(['>', '›', '»', '＞']) {
+        return false;
+    }
     let items: Vec<&str> = folded.split(['>', '›', '»', '＞']).collect();
     items.len() >= 3
         && items.iter().all(|item| {
@@ -199,28 +212,46 @@ fn is_counter_bar(folded: &str) -> bool {
     true
 }
 
-/// A line in the form lexicons and chrome phrases are matched on:
+/// Appends to `out` the form lexicons and chrome phrases are matched on:
 /// Traditional-only characters folded to Simplified, full-width letters and
 /// digits to ASCII, ASCII lower-cased, blanks removed (`麻 豆` is `麻豆`).
-pub(crate) fn normalize(line: &str, tables: &ScriptTables) -> String {
-    let mut out = String::with_capacity(line.len());
+/// Returns the line's script counts, seen on the way.
+pub(crate) fn normalize(line: &str, tables: &ScriptTables, out: &mut String) -> ScriptCounts {
+    let mut counts = ScriptCounts::default();
     for c in line.chars() {
+        if c.is_ascii() {
+            if !c.is_ascii_whitespace() {
+                out.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
         let c = match c as u32 {
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => tables.simplified(c).unwrap_or(c),
+            0xFF01..=0xFF5E => {
+                char::from_u32(c as u32 - 0xFEE0).map_or(c, |a| a.to_ascii_lowercase())
+            }
+            _ => match tables.simplified(c) {
+                Some(simplified) => {
+                    counts.traditional += 1;
+                    simplified
+                }
+                None => {
+                    counts.simplified += usize::from(tables.is_simplified_only(c));
+                    c
+                }
+            },
         };
         if !c.is_whitespace() {
-            out.push(c.to_ascii_lowercase());
+            out.push(c);
         }
     }
-    out
+    counts
 }
 
 /// A line reduced for comparing with chrome phrases: no blanks, punctuation
 /// or digits, ASCII lower-cased.
 pub(crate) fn chrome_key(text: &str) -> String {
     text.chars()
-        .filter(|c| c.is_alphabetic())
+        .filter(|&c| c.is_ascii_alphabetic() || is_han(c) || (!c.is_ascii() && c.is_alphabetic()))
         .map(|c| c.to_ascii_lowercase())
         .collect()
 }

@@ -21,7 +21,7 @@ pub(crate) mod lexicon;
 
 use serde::Serialize;
 
-use crate::script::ScriptTables;
+use crate::script::{ScriptCounts, ScriptTables};
 use std::collections::HashMap;
 
 use features::{Context, LineFeatures};
@@ -29,6 +29,9 @@ use lexicon::{ChromePhrases, Lexicon};
 
 /// How many non-blank lines at each end of a page count as its edge.
 const EDGE_LINES: usize = 3;
+
+/// The longest line, in bytes of normal form, checked for repetition.
+const REPEAT_MAX_BYTES: usize = 300;
 
 /// The default score at or above which a line is dropped as spam.
 pub const DEFAULT_THRESHOLD: f64 = 5.0;
@@ -136,17 +139,26 @@ impl SpamFilter {
     /// line with its reasons.
     pub fn filter(&self, text: &str) -> (String, SpamCounts, Vec<DroppedLine>) {
         let tables = ScriptTables::get();
-        let traditional_page = tables.count(text).is_traditional();
+        // Every line in normal form, in one buffer, with its script counts.
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
-        let folded: Vec<String> = lines
-            .iter()
-            .map(|raw| lexicon::normalize(raw, tables))
-            .collect();
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for line in folded.iter().filter(|f| !f.is_empty()) {
-            *seen.entry(line.as_str()).or_default() += 1;
+        let mut folded_all = String::with_capacity(text.len());
+        let mut spans = Vec::with_capacity(lines.len());
+        let mut page_script = ScriptCounts::default();
+        for raw in &lines {
+            let start = folded_all.len();
+            let script = lexicon::normalize(raw, tables, &mut folded_all);
+            page_script += script;
+            spans.push((start, folded_all.len(), script));
         }
-        let non_blank = folded.iter().filter(|f| !f.is_empty()).count();
+        let traditional_page = page_script.is_traditional();
+        // Repetition is looked for among short lines: injected lines are.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for &(start, end, _) in &spans {
+            if start < end && end - start <= REPEAT_MAX_BYTES {
+                *seen.entry(&folded_all[start..end]).or_default() += 1;
+            }
+        }
+        let non_blank = spans.iter().filter(|(start, end, _)| start < end).count();
         let mut rank = 0;
 
         let mut out = String::with_capacity(text.len());
@@ -154,39 +166,43 @@ impl SpamFilter {
         let mut dropped = Vec::new();
         let mut spam_chars = 0;
         let mut all_chars = 0;
-        for (i, (raw, folded)) in lines.iter().zip(&folded).enumerate() {
-            let line = raw.trim_end_matches('\n');
-            if folded.is_empty() {
+        for (i, (raw, &(start, end, script))) in lines.iter().zip(&spans).enumerate() {
+            if start == end {
                 out.push_str(raw);
                 continue;
             }
+            let folded = &folded_all[start..end];
+            let line = raw.trim_end_matches('\n');
             let length = line.chars().count();
             all_chars += length;
             let context = Context {
-                script_mismatch: traditional_page && tables.count(line).is_purely_simplified(),
+                script_mismatch: traditional_page && script.is_purely_simplified(),
                 at_edge: rank < EDGE_LINES || rank + EDGE_LINES >= non_blank,
-                repeated: seen.get(folded.as_str()).is_some_and(|&n| n > 1),
+                repeated: seen.get(folded).is_some_and(|&n| n > 1),
             };
             rank += 1;
             let features = LineFeatures::observe(line, folded, self.lexicon.hits(folded), context);
-            let (score, mut reasons) = features.score();
+            let score = features.score();
             let kind = match self.chrome.find(folded) {
-                Some(phrase) if self.drop_chrome => {
-                    reasons.insert(0, format!("chrome phrase {phrase}"));
-                    DropKind::Chrome
-                }
+                Some(_) if self.drop_chrome => DropKind::Chrome,
                 _ if self.drop_spam && score >= self.threshold => DropKind::Spam,
                 _ => {
                     out.push_str(raw);
                     continue;
                 }
             };
+            let mut reasons = features.reasons();
             match kind {
                 DropKind::Spam => {
                     counts.spam_lines += 1;
                     spam_chars += length;
                 }
-                DropKind::Chrome => counts.chrome_lines += 1,
+                DropKind::Chrome => {
+                    counts.chrome_lines += 1;
+                    if let Some(phrase) = self.chrome.find(folded) {
+                        reasons.insert(0, format!("chrome phrase {phrase}"));
+                    }
+                }
             }
             dropped.push(DroppedLine {
                 line: i + 1,

@@ -152,6 +152,13 @@ pub struct Options {
     pub engine: Engine,
     /// Spam score at or above which a line is dropped.
     pub spam_threshold: f64,
+    /// Drop injected spam lines (stage 5).
+    pub drop_spam: bool,
+    /// Drop page chrome lines (stage 5).
+    pub drop_chrome: bool,
+    /// User lexicons for stage 5, besides the built-in ones: (category,
+    /// text) pairs, one entry a line, `#` comments.
+    pub lexicons: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -167,6 +174,9 @@ impl Default for Options {
             include_tofu: true,
             engine: Engine::Builtin,
             spam_threshold: spam::DEFAULT_THRESHOLD,
+            drop_spam: true,
+            drop_chrome: true,
+            lexicons: Vec::new(),
         }
     }
 }
@@ -359,7 +369,10 @@ impl Cleaner {
             None
         };
         let spam = if options.spam {
-            Some(SpamFilter::new(options.spam_threshold)?)
+            Some(
+                SpamFilter::with_lexicons(options.spam_threshold, &options.lexicons)?
+                    .dropping(options.drop_spam, options.drop_chrome),
+            )
         } else {
             None
         };

@@ -349,3 +349,48 @@ fn annotation_modes() {
         .unwrap()
         .contains("345 of 345"));
 }
+
+#[test]
+fn spam_kinds_threshold_and_user_lexicons() {
+    let page = "花季91制片厂|娱乐吃瓜网|阴抖app|麻豆文化传媒在线看\n\n正文一行。\n\n网友评论\n";
+    let spam_line = "花季91制片厂|娱乐吃瓜网|阴抖app|麻豆文化传媒在线看\n";
+    assert_eq!(stdout(&zhclean(&[], page.as_bytes())), "正文一行。\n");
+    assert_eq!(
+        stdout(&zhclean(&["--drop", "chrome"], page.as_bytes())),
+        format!("{spam_line}\n正文一行。\n")
+    );
+    assert_eq!(
+        stdout(&zhclean(&["--drop", "spam"], page.as_bytes())),
+        "正文一行。\n\n网友评论\n"
+    );
+    assert_eq!(stdout(&zhclean(&["--drop", "none"], page.as_bytes())), page);
+    let high = zhclean(
+        &["--spam-threshold", "50", "--drop", "spam"],
+        page.as_bytes(),
+    );
+    assert_eq!(
+        stdout(&high),
+        format!("{spam_line}\n正文一行。\n\n网友评论\n")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let lexicon = dir.path().join("mars.txt");
+    fs::write(&lexicon, "# invented brand\n火星牌\n").unwrap();
+    let ad = "正文一行。\n\n今日特价：火星牌摩托车|火星牌自行车|火星牌电动车|火星牌滑板车\n";
+    assert_eq!(stdout(&zhclean(&[], ad.as_bytes())), ad);
+    let o = zhclean(
+        &["--lexicon", lexicon.to_str().unwrap(), "--explain"],
+        ad.as_bytes(),
+    );
+    assert_eq!(stdout(&o), "正文一行。\n");
+    assert!(
+        stderr(&o).contains("lexicon mars: 火星牌"),
+        "{}",
+        stderr(&o)
+    );
+
+    let missing = dir.path().join("missing.txt");
+    let o = zhclean(&["--lexicon", missing.to_str().unwrap()], ad.as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    assert_one_line_error(&o, missing.to_str().unwrap(), "cannot read the lexicon");
+}

@@ -47,6 +47,21 @@ pub struct Args {
     #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["auto", "strip", "keep"])]
     pub annotations: String,
 
+    /// Which lines the spam stage drops, comma-separated: spam, chrome, or
+    /// none (the report still scores them).
+    #[arg(long, value_name = "KINDS", value_delimiter = ',', default_value = "spam,chrome",
+          value_parser = ["spam", "chrome", "none"])]
+    pub drop: Vec<String>,
+
+    /// Spam score at or above which a line is dropped (default 5.0; see --explain).
+    #[arg(long, value_name = "SCORE", default_value_t = zhclean::spam::DEFAULT_THRESHOLD)]
+    pub spam_threshold: f64,
+
+    /// An extra spam lexicon: one entry a line, `#` comments; its category
+    /// is the file's name without extension. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub lexicon: Vec<PathBuf>,
+
     /// Write a JSON report (per input: encoding, stage counts, dropped lines) to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -61,14 +76,30 @@ fn parse_stage(name: &str) -> Result<Stage, String> {
 }
 
 impl Args {
-    /// The library options these arguments ask for.
-    pub fn options(&self) -> Options {
+    /// The library options these arguments ask for; an error names a
+    /// lexicon file that cannot be read.
+    pub fn options(&self) -> Result<Options, String> {
         let mut options = match &self.stages {
             Some(stages) => Options::only(stages),
             None => Options::default(),
         };
         options.config = self.config.clone();
         options.include_tofu = !self.no_tofu;
+        options.spam_threshold = self.spam_threshold;
+        options.drop_spam = self.drop.iter().any(|k| k == "spam");
+        options.drop_chrome = self.drop.iter().any(|k| k == "chrome");
+        for path in &self.lexicon {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                format!(
+                    "{}: cannot read the lexicon ({e}); give a UTF-8 text file, one entry a line",
+                    path.display()
+                )
+            })?;
+            let category = path
+                .file_stem()
+                .map_or_else(|| "user".to_string(), |s| s.to_string_lossy().into_owned());
+            options.lexicons.push((category, text));
+        }
         options.annotation_mode = match self.annotations.as_str() {
             "strip" => AnnotationMode::Strip,
             "keep" => AnnotationMode::Keep,
@@ -79,6 +110,6 @@ impl Args {
         } else {
             Engine::Builtin
         };
-        options
+        Ok(options)
     }
 }

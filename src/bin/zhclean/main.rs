@@ -21,7 +21,14 @@ use output::AtomicFile;
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let cleaner = match Cleaner::new(args.options()) {
+    let options = match args.options() {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("zhclean: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let cleaner = match Cleaner::new(options) {
         Ok(cleaner) => cleaner,
         Err(e) => {
             eprintln!("zhclean: {e}");

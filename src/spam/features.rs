@@ -28,10 +28,17 @@ const REPEATED: f64 = 1.0;
 /// Sentence punctuation: the line reads as prose.
 const PROSE: f64 = -2.0;
 
-/// Separators between the items of an injected keyword list.
-const SEPARATORS: [char; 8] = ['|', '｜', ',', '，', '_', '-', ' ', '\u{3000}'];
+/// A separator between the items of an injected keyword list.
+#[inline]
+fn is_separator(c: char) -> bool {
+    matches!(c, '|' | '｜' | ',' | '，' | '_' | '-' | ' ' | '\u{3000}')
+}
+
 /// Punctuation that ends a sentence.
-const SENTENCE_END: [char; 7] = ['。', '！', '？', '；', '!', '?', ';'];
+#[inline]
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
+}
 /// Top-level domains that spam sites use.
 const TLDS: [&str; 18] = [
     "com", "net", "org", "cn", "cc", "tv", "vip", "top", "xyz", "me", "co", "io", "app", "info",
@@ -45,6 +52,8 @@ pub(crate) struct LineFeatures {
     /// Share of the line's letters inside lexicon entries.
     pub(crate) hit_share: f64,
     pub(crate) items: usize,
+    /// Length of the line in characters.
+    pub(crate) chars: usize,
     pub(crate) contacts: Vec<&'static str>,
     pub(crate) sentence_punctuation: bool,
     pub(crate) script_mismatch: bool,
@@ -69,18 +78,26 @@ impl LineFeatures {
         hits: Vec<Hit>,
         context: Context,
     ) -> LineFeatures {
-        let letters = folded
-            .chars()
-            .filter(|&c| c.is_ascii_alphanumeric() || is_han(c))
-            .count()
-            .max(1);
-        let covered: usize = hits.iter().map(|h| h.term.chars().count() * h.count).sum();
+        let shape = Shape::of(line);
+        // The share of the line in lexicon entries matters only with hits.
+        let hit_share = if hits.is_empty() {
+            0.0
+        } else {
+            let letters = folded
+                .chars()
+                .filter(|&c| c.is_ascii_alphanumeric() || is_han(c))
+                .count()
+                .max(1);
+            let covered: usize = hits.iter().map(|h| h.term.chars().count() * h.count).sum();
+            covered as f64 / letters as f64
+        };
         LineFeatures {
-            hit_share: covered as f64 / letters as f64,
+            hit_share,
             hits,
-            items: count_items(line),
+            items: shape.items,
+            chars: shape.chars,
             contacts: contacts(folded),
-            sentence_punctuation: line.chars().any(|c| SENTENCE_END.contains(&c)),
+            sentence_punctuation: shape.sentence_punctuation,
             script_mismatch: context.script_mismatch,
             at_edge: context.at_edge,
             repeated: context.repeated,
@@ -160,18 +177,33 @@ impl LineFeatures {
     }
 }
 
-/// How many non-empty items the separators cut `line` into.
-fn count_items(line: &str) -> usize {
-    let mut items = 0;
-    let mut in_item = false;
-    for c in line.chars() {
-        let separator = SEPARATORS.contains(&c);
-        if !separator && !in_item {
-            items += 1;
+/// What one pass over a line sees.
+struct Shape {
+    /// Non-empty items between separators.
+    items: usize,
+    chars: usize,
+    sentence_punctuation: bool,
+}
+
+impl Shape {
+    fn of(line: &str) -> Shape {
+        let mut shape = Shape {
+            items: 0,
+            chars: 0,
+            sentence_punctuation: false,
+        };
+        let mut in_item = false;
+        for c in line.chars() {
+            shape.chars += 1;
+            let separator = is_separator(c);
+            if !separator && !in_item {
+                shape.items += 1;
+            }
+            in_item = !separator;
+            shape.sentence_punctuation |= is_sentence_end(c);
         }
-        in_item = !separator;
+        shape
     }
-    items
 }
 
 /// The kinds of contact bait in `folded` (half-width, lower-case, no blanks).

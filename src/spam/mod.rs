@@ -173,8 +173,6 @@ impl SpamFilter {
             }
             let folded = &folded_all[start..end];
             let line = raw.trim_end_matches('\n');
-            let length = line.chars().count();
-            all_chars += length;
             let context = Context {
                 script_mismatch: traditional_page && script.is_purely_simplified(),
                 at_edge: rank < EDGE_LINES || rank + EDGE_LINES >= non_blank,
@@ -182,6 +180,8 @@ impl SpamFilter {
             };
             rank += 1;
             let features = LineFeatures::observe(line, folded, self.lexicon.hits(folded), context);
+            let length = features.chars;
+            all_chars += length;
             let score = features.score();
             let kind = match self.chrome.find(folded) {
                 Some(_) if self.drop_chrome => DropKind::Chrome,

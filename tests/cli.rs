@@ -394,3 +394,48 @@ fn spam_kinds_threshold_and_user_lexicons() {
     assert_eq!(o.status.code(), Some(2));
     assert_one_line_error(&o, missing.to_str().unwrap(), "cannot read the lexicon");
 }
+
+#[test]
+fn json_lines_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump.jsonl");
+    let spam = "花季91制片厂|娱乐吃瓜网|阴抖app|麻豆文化传媒在线看|91香蕉视频.tv";
+    fs::write(
+        &dump,
+        format!(
+            "{{\"url\":\"u1\",\"text\":\"區(qū)殘聯(lián)發(fā)展\"}}\n{{\"broken\"\n{{\"url\":\"u3\",\"text\":\"{spam}\\n\\n短文。\"}}\n"
+        ),
+    )
+    .unwrap();
+    let report = dir.path().join("r.json");
+    let o = zhclean(
+        &[
+            dump.to_str().unwrap(),
+            "--drop-docs-above",
+            "0.5",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"url\":\"u1\",\"text\":\"区残联发展\"}\n{\"broken\"\n"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    let summary = &json["inputs"][0]["jsonl"];
+    assert_eq!(summary["records"], 3);
+    assert_eq!(summary["dropped_records"], 1);
+    assert_eq!(summary["malformed_lines"][0], 2);
+
+    let o = zhclean(&[dump.to_str().unwrap(), "--on-error", "fail"], b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert_one_line_error(&o, dump.to_str().unwrap(), "line 2 is not a JSON object");
+
+    let o = zhclean(
+        &["--jsonl", "--field", "page.body"],
+        "{\"page\":{\"body\":\"發(fā)\"}}\n".as_bytes(),
+    );
+    assert_eq!(stdout(&o), "{\"page\":{\"body\":\"发\"}}\n");
+}

@@ -62,6 +62,24 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub lexicon: Vec<PathBuf>,
 
+    /// Treat input as JSON Lines and clean one string field of each record
+    /// (automatic for files ending in .jsonl).
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The field to clean in JSON Lines, a dotted path for nested objects.
+    #[arg(long, value_name = "PATH", default_value = "text")]
+    pub field: String,
+
+    /// A JSON Lines line that is not a JSON object: keep it, drop it, or fail.
+    #[arg(long, value_name = "WHAT", default_value = "keep", value_parser = ["keep", "drop", "fail"])]
+    pub on_error: String,
+
+    /// In JSON Lines, drop records whose spam share (0 to 1: the part of
+    /// their text in spam lines) is above this.
+    #[arg(long, value_name = "SHARE")]
+    pub drop_docs_above: Option<f64>,
+
     /// Write a JSON report (per input: encoding, stage counts, dropped lines) to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

@@ -5,6 +5,7 @@
 
 mod args;
 mod inputs;
+mod jsonl;
 mod output;
 
 use std::fs::File;
@@ -48,6 +49,8 @@ struct InputReport {
     error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     report: Option<Report>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jsonl: Option<jsonl::JsonlSummary>,
 }
 
 fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
@@ -60,12 +63,19 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
             .map_err(Stop::Failed)
             .and_then(|job| clean_one(args, cleaner, &job, &mut stdout).map(|r| (job, r)));
         match outcome {
-            Ok((job, report)) => reports.push(InputReport {
-                input: job.source.to_string(),
-                output: job.target.map(|t| t.display().to_string()),
-                error: None,
-                report: Some(report),
-            }),
+            Ok((job, outcome)) => {
+                let (report, jsonl) = match outcome {
+                    Outcome::Document(report) => (Some(report), None),
+                    Outcome::Records(summary) => (None, Some(summary)),
+                };
+                reports.push(InputReport {
+                    input: job.source.to_string(),
+                    output: job.target.map(|t| t.display().to_string()),
+                    error: None,
+                    report,
+                    jsonl,
+                });
+            }
             Err(Stop::BrokenPipe) => break,
             Err(Stop::Failed(failure)) => {
                 failed = true;
@@ -75,6 +85,7 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
                     output: None,
                     error: Some(failure.message),
                     report: None,
+                    jsonl: None,
                 });
             }
         }
@@ -114,52 +125,96 @@ enum Stop {
     BrokenPipe,
 }
 
+/// What cleaning one input gave.
+enum Outcome {
+    /// One document and its report.
+    Document(Report),
+    /// JSON Lines records and their summary.
+    Records(jsonl::JsonlSummary),
+}
+
 fn clean_one(
     args: &Args,
     cleaner: &Cleaner,
     job: &Job,
     stdout: &mut impl Write,
-) -> Result<Report, Stop> {
+) -> Result<Outcome, Stop> {
     let failed = |message: String| Stop::Failed(Failure::new(&job.source, message));
     let reader: Box<dyn Read> = match &job.source {
         Source::Stdin => Box::new(io::stdin().lock()),
         Source::File(path) => Box::new(File::open(path).map_err(|e| failed(describe_io(&e)))?),
     };
-    let report = match &job.target {
-        Some(target) => {
-            let mut file = AtomicFile::create(target).map_err(|e| failed(format!("{e:#}")))?;
-            let report = cleaner
-                .clean_reader(reader, &mut file)
-                .map_err(|e| match e {
-                    StreamError::Read(e) => failed(describe_io(&e)),
-                    other => failed(other.to_string()),
-                })?;
-            file.commit().map_err(|e| failed(format!("{e:#}")))?;
-            report
+    let write_failed = |e: io::Error| {
+        if job.target.is_none() && e.kind() == io::ErrorKind::BrokenPipe {
+            Stop::BrokenPipe
+        } else if job.target.is_none() {
+            Stop::Failed(Failure::new("standard output", e.to_string()))
+        } else {
+            failed(e.to_string())
         }
-        None => cleaner
-            .clean_reader(reader, &mut *stdout)
-            .map_err(|e| match e {
-                StreamError::Write(e) if e.kind() == io::ErrorKind::BrokenPipe => Stop::BrokenPipe,
-                StreamError::Write(e) => {
-                    Stop::Failed(Failure::new("standard output", e.to_string()))
-                }
-                StreamError::Read(e) => failed(describe_io(&e)),
-                other => failed(other.to_string()),
-            })?,
     };
-    if args.explain {
-        for dropped in &report.dropped {
-            eprintln!(
-                "{}:{}: dropped {} (score {:.1}): {}: {}",
-                job.source,
-                dropped.line,
-                dropped.kind,
-                dropped.score,
-                dropped.reasons.join("; "),
-                dropped.text
-            );
+    let mut file = match &job.target {
+        Some(target) => Some(AtomicFile::create(target).map_err(|e| failed(format!("{e:#}")))?),
+        None => None,
+    };
+    let writer: &mut dyn Write = match &mut file {
+        Some(file) => file,
+        None => stdout,
+    };
+    let outcome = if is_jsonl(args, job) {
+        let options = jsonl::JsonlOptions {
+            field: args.field.split('.').map(String::from).collect(),
+            on_error: match args.on_error.as_str() {
+                "drop" => jsonl::OnError::Drop,
+                "fail" => jsonl::OnError::Fail,
+                _ => jsonl::OnError::Keep,
+            },
+            drop_above: args.drop_docs_above,
+            explain: args.explain.then(|| job.source.to_string()),
+        };
+        let summary = jsonl::clean(
+            cleaner,
+            &options,
+            io::BufReader::with_capacity(1 << 20, reader),
+            writer,
+        )
+        .map_err(|e| match e {
+            jsonl::JsonlError::Read(e) => failed(describe_io(&e)),
+            jsonl::JsonlError::Write(e) => write_failed(e),
+            jsonl::JsonlError::Malformed { line, why } => failed(format!(
+                "line {line} is not a JSON object ({why}); fix it, or use --on-error keep or drop"
+            )),
+        })?;
+        Outcome::Records(summary)
+    } else {
+        let report = cleaner.clean_reader(reader, writer).map_err(|e| match e {
+            StreamError::Write(e) => write_failed(e),
+            StreamError::Read(e) => failed(describe_io(&e)),
+            other => failed(other.to_string()),
+        })?;
+        if args.explain {
+            for dropped in &report.dropped {
+                eprintln!(
+                    "{}:{}: dropped {} (score {:.1}): {}: {}",
+                    job.source,
+                    dropped.line,
+                    dropped.kind,
+                    dropped.score,
+                    dropped.reasons.join("; "),
+                    dropped.text
+                );
+            }
         }
+        Outcome::Document(report)
+    };
+    if let Some(file) = file {
+        file.commit().map_err(|e| failed(format!("{e:#}")))?;
     }
-    Ok(report)
+    Ok(outcome)
+}
+
+/// JSON Lines when asked for, or for a file named `*.jsonl`.
+fn is_jsonl(args: &Args, job: &Job) -> bool {
+    args.jsonl
+        || matches!(&job.source, Source::File(path) if path.extension().is_some_and(|e| e == "jsonl"))
 }

@@ -1,0 +1,261 @@
+//! JSON Lines: clean one string field of every record, leave the rest as it
+//! was (keys in their order, numbers as written), one output line per input
+//! line. A line that is not a JSON object is reported with its number and
+//! kept, dropped or made fatal as `--on-error` says; a record without the
+//! field is copied unchanged. Corpus builders can drop whole documents whose
+//! spam share is above a threshold.
+
+use std::io::{self, BufRead, Write};
+
+use serde::Serialize;
+use serde_json::Value;
+use zhclean::Cleaner;
+
+/// What to do with a line that is not a JSON object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnError {
+    /// Copy it through unchanged.
+    Keep,
+    /// Leave it out of the output.
+    Drop,
+    /// Stop with an error.
+    Fail,
+}
+
+/// How records are cleaned.
+#[derive(Debug, Clone)]
+pub struct JsonlOptions {
+    /// Dotted path of the string field to clean (`text`, `page.body`).
+    pub field: Vec<String>,
+    pub on_error: OnError,
+    /// Drop a record whose spam share (0 to 1) is above this.
+    pub drop_above: Option<f64>,
+    /// Print each dropped line on standard error, with the record's line.
+    pub explain: Option<String>,
+}
+
+/// What cleaning one JSON Lines input did.
+#[derive(Debug, Default, Serialize)]
+pub struct JsonlSummary {
+    pub records: usize,
+    pub cleaned: usize,
+    pub without_field: usize,
+    pub dropped_records: usize,
+    pub malformed: usize,
+    /// Line numbers of the first malformed lines (at most 100).
+    pub malformed_lines: Vec<usize>,
+    pub spam_lines: usize,
+    pub chrome_lines: usize,
+    pub annotations_stripped: usize,
+}
+
+/// Why a JSON Lines input stopped.
+#[derive(Debug)]
+pub enum JsonlError {
+    Read(io::Error),
+    Write(io::Error),
+    /// `--on-error fail` and a line that is not a JSON object.
+    Malformed {
+        line: usize,
+        why: String,
+    },
+}
+
+/// Cleans the records of `reader` into `writer`.
+pub fn clean(
+    cleaner: &Cleaner,
+    options: &JsonlOptions,
+    mut reader: impl BufRead,
+    mut writer: impl Write,
+) -> Result<JsonlSummary, JsonlError> {
+    let mut summary = JsonlSummary::default();
+    let mut raw = Vec::new();
+    let mut number = 0;
+    loop {
+        raw.clear();
+        if reader
+            .read_until(b'\n', &mut raw)
+            .map_err(JsonlError::Read)?
+            == 0
+        {
+            break;
+        }
+        number += 1;
+        let line = trim_newline(&raw);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            writer.write_all(&raw).map_err(JsonlError::Write)?;
+            continue;
+        }
+        summary.records += 1;
+        let record = match parse(line) {
+            Ok(record) => record,
+            Err(why) => {
+                summary.malformed += 1;
+                if summary.malformed_lines.len() < 100 {
+                    summary.malformed_lines.push(number);
+                }
+                match options.on_error {
+                    OnError::Keep => writer.write_all(&raw).map_err(JsonlError::Write)?,
+                    OnError::Drop => {}
+                    OnError::Fail => return Err(JsonlError::Malformed { line: number, why }),
+                }
+                continue;
+            }
+        };
+        match clean_record(cleaner, options, record, number, &mut summary) {
+            Some(out) => {
+                writer
+                    .write_all(out.as_bytes())
+                    .map_err(JsonlError::Write)?;
+                writer.write_all(b"\n").map_err(JsonlError::Write)?;
+            }
+            None => summary.dropped_records += 1,
+        }
+    }
+    writer.flush().map_err(JsonlError::Write)?;
+    Ok(summary)
+}
+
+fn trim_newline(raw: &[u8]) -> &[u8] {
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    raw.strip_suffix(b"\r").unwrap_or(raw)
+}
+
+fn parse(line: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8 ({e})"))?;
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) if value.is_object() => Ok(value),
+        Ok(_) => Err("not a JSON object".to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The cleaned record as a line, or `None` when it is dropped as spam.
+fn clean_record(
+    cleaner: &Cleaner,
+    options: &JsonlOptions,
+    mut record: Value,
+    number: usize,
+    summary: &mut JsonlSummary,
+) -> Option<String> {
+    let Some(Value::String(text)) = field_mut(&mut record, &options.field) else {
+        summary.without_field += 1;
+        return Some(record.to_string());
+    };
+    let cleaned = cleaner.clean(text);
+    let report = &cleaned.report;
+    if let Some(spam) = &report.spam {
+        summary.spam_lines += spam.spam_lines;
+        summary.chrome_lines += spam.chrome_lines;
+        if options
+            .drop_above
+            .is_some_and(|limit| spam.spam_share > limit)
+        {
+            return None;
+        }
+    }
+    summary.annotations_stripped += report.annotations.as_ref().map_or(0, |a| a.stripped);
+    if let Some(name) = &options.explain {
+        for dropped in &report.dropped {
+            eprintln!(
+                "{name}:{number}:{}: dropped {} (score {:.1}): {}: {}",
+                dropped.line,
+                dropped.kind,
+                dropped.score,
+                dropped.reasons.join("; "),
+                dropped.text
+            );
+        }
+    }
+    let mut out = cleaned.text;
+    if !text.ends_with('\n') && out.ends_with('\n') {
+        out.pop();
+    }
+    *text = out;
+    summary.cleaned += 1;
+    Some(record.to_string())
+}
+
+/// The value at a dotted path of objects.
+fn field_mut<'v>(record: &'v mut Value, path: &[String]) -> Option<&'v mut Value> {
+    path.iter()
+        .try_fold(record, |value, key| value.get_mut(key.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhclean::Options;
+
+    fn run(input: &str, options: &JsonlOptions) -> Result<(String, JsonlSummary), JsonlError> {
+        let cleaner = Cleaner::new(Options::default()).unwrap();
+        let mut out = Vec::new();
+        let summary = clean(&cleaner, options, input.as_bytes(), &mut out)?;
+        Ok((String::from_utf8(out).unwrap(), summary))
+    }
+
+    fn options(field: &str, on_error: OnError) -> JsonlOptions {
+        JsonlOptions {
+            field: field.split('.').map(String::from).collect(),
+            on_error,
+            drop_above: None,
+            explain: None,
+        }
+    }
+
+    #[test]
+    fn cleans_the_field_and_keeps_the_rest() {
+        let input =
+            "{\"id\":7,\"score\":1.10,\"text\":\"區(qū)殘聯(lián)\",\"url\":\"http://a/b\"}\n";
+        let (out, summary) = run(input, &options("text", OnError::Keep)).unwrap();
+        assert_eq!(
+            out,
+            "{\"id\":7,\"score\":1.10,\"text\":\"区残联\",\"url\":\"http://a/b\"}\n"
+        );
+        assert_eq!((summary.records, summary.cleaned), (1, 1));
+    }
+
+    #[test]
+    fn nested_field_and_records_without_it() {
+        let input = "{\"page\":{\"body\":\"發(fā)展\"},\"n\":1}\n{\"other\":true}\n";
+        let (out, summary) = run(input, &options("page.body", OnError::Keep)).unwrap();
+        assert_eq!(
+            out,
+            "{\"page\":{\"body\":\"发展\"},\"n\":1}\n{\"other\":true}\n"
+        );
+        assert_eq!(summary.without_field, 1);
+    }
+
+    #[test]
+    fn malformed_lines_follow_on_error() {
+        let input = "{\"text\":\"發\"}\nnot json\n[1,2]\n{\"text\":\"展\"}\n";
+        let (kept, summary) = run(input, &options("text", OnError::Keep)).unwrap();
+        assert_eq!(
+            kept,
+            "{\"text\":\"发\"}\nnot json\n[1,2]\n{\"text\":\"展\"}\n"
+        );
+        assert_eq!(summary.malformed_lines, [2, 3]);
+        let (dropped, _) = run(input, &options("text", OnError::Drop)).unwrap();
+        assert_eq!(dropped, "{\"text\":\"发\"}\n{\"text\":\"展\"}\n");
+        match run(input, &options("text", OnError::Fail)) {
+            Err(JsonlError::Malformed { line: 2, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn drops_spam_documents_above_the_threshold() {
+        let spam = "花季91制片厂|娱乐吃瓜网|阴抖app|麻豆文化传媒在线看|91香蕉视频.tv";
+        let input = format!(
+            "{{\"text\":\"{spam}\\n\\n短文。\"}}\n{{\"text\":\"過去五年,涪陵區殘聯的工作取得了新進展。\"}}\n"
+        );
+        let mut opts = options("text", OnError::Keep);
+        opts.drop_above = Some(0.5);
+        let (out, summary) = run(&input, &opts).unwrap();
+        assert_eq!(
+            out,
+            "{\"text\":\"过去五年,涪陵区残联的工作取得了新进展。\"}\n"
+        );
+        assert_eq!((summary.records, summary.dropped_records), (2, 1));
+    }
+}

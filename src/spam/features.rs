@@ -217,7 +217,8 @@ fn contacts(folded: &str) -> Vec<&'static str> {
     if digits && has_phone(bytes) {
         found.push("phone");
     }
-    if digits && has_id(folded) {
+    let marker = memchr::memchr3(b'q', b'v', b'w', bytes).is_some() || folded.contains("微信");
+    if digits && marker && has_id(folded) {
         found.push("qq/wechat id");
     }
     found

@@ -124,6 +124,12 @@ impl ChromePhrases {
         let Some(head_end) = head_end else {
             return self.find_in_short(folded);
         };
+        // A long line is chrome only by a prefix phrase: look no further
+        // unless it starts the way one does.
+        let first = folded.chars().find(|&c| keeps_in_key(c));
+        if !first.is_some_and(|f| self.prefixes.iter().any(|p| p.starts_with(f))) {
+            return None;
+        }
         let key = chrome_key(&folded[..head_end]);
         self.prefixes
             .iter()
@@ -247,11 +253,16 @@ pub(crate) fn normalize(line: &str, tables: &ScriptTables, out: &mut String) -> 
     counts
 }
 
+/// Whether `c` stays in a chrome key: letters, not blanks, punctuation or digits.
+fn keeps_in_key(c: char) -> bool {
+    c.is_ascii_alphabetic() || is_han(c) || (!c.is_ascii() && c.is_alphabetic())
+}
+
 /// A line reduced for comparing with chrome phrases: no blanks, punctuation
 /// or digits, ASCII lower-cased.
 pub(crate) fn chrome_key(text: &str) -> String {
     text.chars()
-        .filter(|&c| c.is_ascii_alphabetic() || is_han(c) || (!c.is_ascii() && c.is_alphabetic()))
+        .filter(|&c| keeps_in_key(c))
         .map(|c| c.to_ascii_lowercase())
         .collect()
 }

@@ -156,16 +156,7 @@ fn clean_record(
     }
     summary.annotations_stripped += report.annotations.as_ref().map_or(0, |a| a.stripped);
     if let Some(name) = &options.explain {
-        for dropped in &report.dropped {
-            eprintln!(
-                "{name}:{number}:{}: dropped {} (score {:.1}): {}: {}",
-                dropped.line,
-                dropped.kind,
-                dropped.score,
-                dropped.reasons.join("; "),
-                dropped.text
-            );
-        }
+        crate::explain(&format!("{name}:{number}"), &report.dropped);
     }
     let mut out = cleaned.text;
     if !text.ends_with('\n') && out.ends_with('\n') {

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use serde::Serialize;
-use zhclean::{Cleaner, Report, StreamError};
+use zhclean::{Cleaner, DroppedLine, Report, StreamError};
 
 use args::Args;
 use inputs::{describe_io, Failure, Job, Source};
@@ -193,17 +193,7 @@ fn clean_one(
             other => failed(other.to_string()),
         })?;
         if args.explain {
-            for dropped in &report.dropped {
-                eprintln!(
-                    "{}:{}: dropped {} (score {:.1}): {}: {}",
-                    job.source,
-                    dropped.line,
-                    dropped.kind,
-                    dropped.score,
-                    dropped.reasons.join("; "),
-                    dropped.text
-                );
-            }
+            explain(&job.source.to_string(), &report.dropped);
         }
         Outcome::Document(report)
     };
@@ -211,6 +201,21 @@ fn clean_one(
         file.commit().map_err(|e| failed(format!("{e:#}")))?;
     }
     Ok(outcome)
+}
+
+/// Prints each dropped line on standard error: `WHERE:LINE: dropped KIND
+/// (score S): reasons: text`, `place` naming the input (and record).
+pub(crate) fn explain(place: &str, dropped: &[DroppedLine]) {
+    for line in dropped {
+        eprintln!(
+            "{place}:{}: dropped {} (score {:.1}): {}: {}",
+            line.line,
+            line.kind,
+            line.score,
+            line.reasons.join("; "),
+            line.text
+        );
+    }
 }
 
 /// JSON Lines when asked for, or for a file named `*.jsonl`.

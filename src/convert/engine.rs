@@ -17,7 +17,7 @@
 //! converts input of any size in bounded memory.
 
 use super::config::Plan;
-use super::matcher::{char_at, CharSet, Dense, Matcher};
+use super::matcher::{char_at, CharSet, Dense, Matcher, Value};
 use super::ConvertError;
 
 /// An OpenCC converter: built once, then shared freely between threads.
@@ -239,61 +239,37 @@ impl Converter {
     }
 }
 
-/// One conversion stage over `text`, appended to `out`; see [`apply`].
-fn convert_all(matcher: &Matcher, text: &str, out: &mut String) -> usize {
-    apply(matcher, matcher.starters(), &[], text, out).unwrap_or(0)
-}
-
 /// One conversion stage over `text`, appended to `out`: longest match first,
-/// left to right, unmatched characters copied in runs. Stops only at
-/// characters in `stops`. Returns how many matches changed the text, or
-/// `None`, with `out` partly written, as soon as a `guards` matcher matches.
-#[inline(always)]
-fn apply(
-    matcher: &Matcher,
-    stops: &CharSet,
-    guards: &[Matcher],
-    text: &str,
-    out: &mut String,
-) -> Option<usize> {
+/// left to right, unmatched characters copied in runs. Returns how many
+/// matches changed the text.
+fn convert_all(matcher: &Matcher, text: &str, out: &mut String) -> usize {
     let bytes = text.as_bytes();
     let mut changes = 0;
     let mut copied = 0;
     let mut pos = 0;
-    while let Some((at, c, len)) = next_in(stops, bytes, pos) {
-        for guard in guards {
-            if guard.starts_with(c) && guard.match_at(&text[at..], c, len).is_some() {
-                return None;
-            }
-        }
-        if let Some(simple) = matcher.simple(c) {
-            if copied < at {
+    while let Some((at, c, len)) = next_in(matcher.starters(), bytes, pos) {
+        let found = match matcher.simple(c) {
+            Some(simple) => Some((len, Value::Char(simple.value), simple.changed)),
+            None => matcher
+                .match_at(&text[at..], c, len)
+                .map(|f| (f.len, f.value, f.changed)),
+        };
+        match found {
+            Some((matched, value, changed)) => {
                 out.push_str(&text[copied..at]);
-            }
-            out.push(simple.value);
-            changes += usize::from(simple.changed);
-            pos = at + len;
-            copied = pos;
-            continue;
-        }
-        match matcher.match_at(&text[at..], c, len) {
-            Some(found) => {
-                if copied < at {
-                    out.push_str(&text[copied..at]);
-                }
-                found.value.push_to(out);
-                changes += usize::from(found.changed);
-                pos = at + found.len;
+                value.push_to(out);
+                changes += usize::from(changed);
+                pos = at + matched;
                 copied = pos;
             }
             None => pos = at + len,
         }
     }
     out.push_str(&text[copied..]);
-    Some(changes)
+    changes
 }
 
-/// [`apply`] for a matcher compiled into a [`Dense`] table, which gives up
+/// [`convert_all`] for a matcher compiled into a [`Dense`] table, which gives up
 /// (`None`) where a `guards` matcher matches.
 ///
 /// Text comes in two kinds, and each has its own loop. Where conversions are

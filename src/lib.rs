@@ -150,6 +150,10 @@ pub struct Options {
     pub include_tofu: bool,
     /// Which implementation converts.
     pub engine: Engine,
+    /// Decode input as this encoding instead of detecting one.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Refuse input with malformed bytes instead of replacing them.
+    pub strict: bool,
     /// Spam score at or above which a line is dropped.
     pub spam_threshold: f64,
     /// Drop injected spam lines (stage 5).
@@ -173,6 +177,8 @@ impl Default for Options {
             config: "t2s".to_string(),
             include_tofu: true,
             engine: Engine::Builtin,
+            encoding: None,
+            strict: false,
             spam_threshold: spam::DEFAULT_THRESHOLD,
             drop_spam: true,
             drop_chrome: true,
@@ -231,6 +237,14 @@ pub enum StreamError {
     /// Writing the output failed.
     #[error("cannot write: {0}")]
     Write(#[source] io::Error),
+    /// Malformed bytes in the input, with [`Options::strict`].
+    #[error("{count} malformed byte sequence(s) in {encoding}; check the encoding (--encoding LABEL) or drop --strict to replace them with U+FFFD")]
+    Malformed {
+        /// How many.
+        count: usize,
+        /// The encoding the input was read as.
+        encoding: &'static str,
+    },
     /// The input has NUL bytes near its start: not text.
     #[error("looks like a binary file (it has NUL bytes), not text; leave it out")]
     Binary,
@@ -426,12 +440,16 @@ impl Cleaner {
                 return Err(StreamError::Binary);
             }
             let cleaned = self.clean_bytes(&bytes);
+            if let Some(decoded) = &cleaned.report.decode {
+                self.check_strict(decoded.malformed, decoded.encoding.as_str())?;
+            }
             writer
                 .write_all(cleaned.text.as_bytes())
                 .map_err(StreamError::Write)?;
             return Ok(cleaned.report);
         }
-        let mut decoder = decode::StreamDecoder::new(reader, None).map_err(StreamError::Read)?;
+        let mut decoder =
+            decode::StreamDecoder::new(reader, self.options.encoding).map_err(StreamError::Read)?;
         if decoder.looks_binary() {
             return Err(StreamError::Binary);
         }
@@ -439,6 +457,7 @@ impl Cleaner {
         let mut text = String::new();
         let mut out = String::new();
         while decoder.read_chunk(&mut text).map_err(StreamError::Read)? {
+            self.check_strict(decoder.malformed(), decoder.encoding())?;
             let piece = match &mut stream {
                 Some(stream) => {
                     out.clear();
@@ -476,9 +495,30 @@ impl Cleaner {
         Ok(report)
     }
 
-    /// Cleans bytes in any encoding zhclean can detect.
+    fn check_strict(&self, malformed: usize, encoding: &str) -> Result<(), StreamError> {
+        if self.options.strict && malformed > 0 {
+            let encoding = encoding_rs::Encoding::for_label(encoding.as_bytes())
+                .map_or("the detected encoding", |e| e.name());
+            return Err(StreamError::Malformed {
+                count: malformed,
+                encoding,
+            });
+        }
+        Ok(())
+    }
+
+    /// Cleans bytes in any encoding zhclean can detect (or the one
+    /// [`Options::encoding`] names).
     pub fn clean_bytes(&self, bytes: &[u8]) -> Cleaned {
-        let decoded = decode::decode(bytes);
+        let decoded = match self.options.encoding {
+            Some(encoding) => match encoding_rs::Encoding::for_bom(bytes) {
+                Some((bom_encoding, len)) if bom_encoding == encoding => {
+                    decode::decode_with(encoding, &bytes[len..], true)
+                }
+                _ => decode::decode_with(encoding, bytes, false),
+            },
+            None => decode::decode(bytes),
+        };
         let mut cleaned = self.clean(&decoded.text);
         cleaned.report.decode = Some(DecodeReport {
             encoding: decoded.encoding.to_string(),

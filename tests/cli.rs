@@ -439,3 +439,21 @@ fn json_lines_through_the_binary() {
     );
     assert_eq!(stdout(&o), "{\"page\":{\"body\":\"发\"}}\n");
 }
+
+#[test]
+fn forced_encoding_and_strict() {
+    let (gbk, _, _) = encoding_rs::GBK.encode("啊阿");
+    let o = zhclean(&["--encoding", "gbk", "--stages", "convert"], &gbk);
+    assert_eq!(stdout(&o), "啊阿");
+    let o = zhclean(&["--encoding", "x-no-such"], b"");
+    assert_eq!(o.status.code(), Some(2));
+
+    let broken =
+        b"\xe5\x8d\x80\xe6\xae\x98\xff\xe8\x81\xaf\xe5\xb7\xa5\xe4\xbd\x9c\xe4\xba\xba\xe5\x93\xa1";
+    assert!(zhclean(&[], broken).status.success());
+    for stages in [&["--strict"][..], &["--strict", "--stages", "convert"]] {
+        let o = zhclean(stages, broken);
+        assert_eq!(o.status.code(), Some(1), "{stages:?}");
+        assert_one_line_error(&o, "<stdin>", "1 malformed byte sequence(s) in UTF-8");
+    }
+}

@@ -47,6 +47,15 @@ pub struct Args {
     #[arg(long, value_name = "MODE", default_value = "auto", value_parser = ["auto", "strip", "keep"])]
     pub annotations: String,
 
+    /// Read input in this encoding (a WHATWG label: gbk, gb18030, big5,
+    /// utf-16le, shift_jis, …) instead of detecting it.
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+
+    /// Fail an input with malformed bytes instead of replacing them.
+    #[arg(long)]
+    pub strict: bool,
+
     /// Which lines the spam stage drops, comma-separated: spam, chrome, or
     /// none (the report still scores them).
     #[arg(long, value_name = "KINDS", value_delimiter = ',', default_value = "spam,chrome",
@@ -89,6 +98,11 @@ pub struct Args {
     pub explain: bool,
 }
 
+fn parse_encoding(label: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(label.trim().as_bytes())
+        .ok_or_else(|| format!("unknown encoding {label:?}; use a WHATWG label such as utf-8, gbk, gb18030, big5, utf-16le"))
+}
+
 fn parse_stage(name: &str) -> Result<Stage, String> {
     name.parse().map_err(|e: zhclean::Error| e.to_string())
 }
@@ -104,6 +118,8 @@ impl Args {
         options.config = self.config.clone();
         options.include_tofu = !self.no_tofu;
         options.spam_threshold = self.spam_threshold;
+        options.encoding = self.encoding;
+        options.strict = self.strict;
         options.drop_spam = self.drop.iter().any(|k| k == "spam");
         options.drop_chrome = self.drop.iter().any(|k| k == "chrome");
         for path in &self.lexicon {

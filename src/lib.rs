@@ -136,6 +136,8 @@ pub struct Options {
     pub repair: bool,
     /// Run stage 3, Unicode hygiene.
     pub hygiene: bool,
+    /// Which classes of hygiene run.
+    pub hygiene_classes: unicode::HygieneClasses,
     /// Run stage 4, annotation stripping.
     pub annotations: bool,
     /// When stage 4 strips: by the document's evidence, always, or never.
@@ -170,6 +172,7 @@ impl Default for Options {
         Options {
             repair: true,
             hygiene: true,
+            hygiene_classes: unicode::HygieneClasses::default(),
             annotations: true,
             annotation_mode: annotation::AnnotationMode::Auto,
             spam: true,
@@ -538,7 +541,7 @@ impl Cleaner {
             current = repaired.into();
         }
         if self.options.hygiene {
-            let (tidy, counts) = unicode::clean(&current);
+            let (tidy, counts) = unicode::clean_with(&current, self.options.hygiene_classes);
             report.hygiene = Some(counts);
             current = tidy.into();
         }

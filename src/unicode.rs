@@ -1,63 +1,170 @@
 //! Stage 3: Unicode hygiene, and the final layout of the text.
 //!
-//! Scraped text carries characters nobody sees: zero-width spaces and joiners
-//! used to dodge keyword filters, soft hyphens, byte order marks in the middle
-//! of a page, bidi controls, and C0/C1 control characters from broken
-//! converters. They break matching in every later stage, so they go first.
-//! A zero-width joiner survives between two emoji, where it builds a
-//! sequence (👨‍👩‍👧).
+//! Scraped text carries characters nobody sees and look-alikes that dodge
+//! keyword filters; they break matching in every later stage, so they go
+//! first. Each class is switched on or off in [`HygieneClasses`]:
 //!
-//! Line breaks are normalised to `\n` and trailing blanks trimmed here; the
-//! layout (blank-line runs collapsed, leading and trailing blank lines
+//! - **invisible**: zero-width spaces and joiners, soft hyphens, byte order
+//!   marks in the middle of a page, bidi controls, C0/C1 control characters.
+//!   A zero-width joiner survives between two emoji, where it builds a
+//!   sequence (👨‍👩‍👧).
+//! - **ideographs**: CJK compatibility ideographs (`豈` U+F900, OpenCC's own
+//!   table), Kangxi radicals (`⼈` U+2F08, by their Unicode compatibility
+//!   mapping) and the CJK radicals that stand for whole characters (`⺠`
+//!   U+2EA0, a table written by the project) become unified ideographs:
+//!   `⼈⺠` is `人民`.
+//! - **html**: character references left by broken scrapers (`&amp;`,
+//!   `&nbsp;`, `&#x4E2D;`, `&#20013;`), only complete ones with their `;`.
+//! - **width** (off by default): full-width ASCII letters and digits
+//!   (`ＡＰＰ１２３`) become half-width; Chinese punctuation stays full-width.
+//! - **whitespace**: no-break spaces become spaces, line breaks `\n`, and
+//!   trailing blanks are trimmed.
+//!
+//! The layout (blank-line runs collapsed, leading and trailing blank lines
 //! dropped, one final newline) is applied by [`tidy_layout`] after the spam
 //! stage, which removes lines and leaves gaps.
 
-use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
-/// What hygiene removed.
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::convert::builtin_dict;
+
+/// Which classes of hygiene run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct HygieneClasses {
+    /// Remove invisible and control characters.
+    pub invisible: bool,
+    /// Map compatibility ideographs and radicals to unified ideographs.
+    pub ideographs: bool,
+    /// Decode HTML character references.
+    pub html: bool,
+    /// Fold full-width ASCII letters and digits to half-width.
+    pub width: bool,
+    /// No-break spaces to spaces, line breaks to `\n`, trailing blanks trimmed.
+    pub whitespace: bool,
+}
+
+impl Default for HygieneClasses {
+    fn default() -> HygieneClasses {
+        HygieneClasses {
+            invisible: true,
+            ideographs: true,
+            html: true,
+            width: false,
+            whitespace: true,
+        }
+    }
+}
+
+impl HygieneClasses {
+    /// Every class off.
+    pub fn none() -> HygieneClasses {
+        HygieneClasses {
+            invisible: false,
+            ideographs: false,
+            html: false,
+            width: false,
+            whitespace: false,
+        }
+    }
+
+    /// Switches the class named `name` (`invisible`, `ideographs`, `html`,
+    /// `width`, `whitespace`) on; `false` if there is no such class.
+    pub fn enable(&mut self, name: &str) -> bool {
+        let flag = match name.trim() {
+            "invisible" => &mut self.invisible,
+            "ideographs" => &mut self.ideographs,
+            "html" => &mut self.html,
+            "width" => &mut self.width,
+            "whitespace" => &mut self.whitespace,
+            _ => return false,
+        };
+        *flag = true;
+        true
+    }
+}
+
+/// What hygiene changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct HygieneCounts {
     /// Zero-width, bidi and other invisible format characters removed.
     pub invisible_removed: usize,
     /// Control characters removed (C0 but tab and line feed, DEL, C1).
     pub controls_removed: usize,
+    /// Compatibility ideographs and radicals mapped to unified ideographs.
+    pub ideographs_unified: usize,
+    /// HTML character references decoded.
+    pub html_decoded: usize,
+    /// Full-width letters and digits made half-width.
+    pub width_folded: usize,
 }
 
-/// Removes invisible and control characters, normalises line breaks and
-/// trims trailing blanks from each line.
+/// Cleans `text` with the default classes.
 pub fn clean(text: &str) -> (String, HygieneCounts) {
+    clean_with(text, HygieneClasses::default())
+}
+
+/// Cleans `text` with the given classes.
+pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts) {
     let mut counts = HygieneCounts::default();
+    let decoded;
+    let text = if classes.html && text.contains('&') {
+        decoded = decode_references(text, &mut counts.html_decoded);
+        decoded.as_str()
+    } else {
+        text
+    };
+    let ideographs = classes.ideographs.then(ideograph_table);
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     let mut prev: Option<char> = None;
-    while let Some(c) = chars.next() {
+    while let Some(mut c) = chars.next() {
         match c {
-            '\r' => {
+            '\r' if classes.whitespace => {
                 if chars.peek() != Some(&'\n') {
                     push_newline(&mut out);
                 }
                 prev = Some('\n');
                 continue;
             }
-            '\n' => push_newline(&mut out),
+            '\n' if classes.whitespace => push_newline(&mut out),
             '\u{200D}'
-                if prev.is_some_and(is_emoji) && chars.peek().is_some_and(|&n| is_emoji(n)) =>
+                if classes.invisible
+                    && prev.is_some_and(is_emoji)
+                    && chars.peek().is_some_and(|&n| is_emoji(n)) =>
             {
                 out.push(c)
             }
-            c if is_invisible(c) => {
+            c if classes.invisible && is_invisible(c) => {
                 counts.invisible_removed += 1;
                 continue;
             }
-            c if c != '\t' && c.is_control() => {
+            c if classes.invisible && c != '\t' && c != '\n' && c != '\r' && c.is_control() => {
                 counts.controls_removed += 1;
                 continue;
             }
-            c => out.push(c),
+            _ => {
+                if let Some(unified) = ideographs.and_then(|t| t.get(&c)) {
+                    c = *unified;
+                    counts.ideographs_unified += 1;
+                } else if classes.width && is_full_width_alphanumeric(c) {
+                    c = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+                    counts.width_folded += 1;
+                } else if classes.whitespace && c == '\u{A0}' {
+                    c = ' ';
+                }
+                out.push(c);
+            }
         }
         prev = Some(c);
     }
-    trim_trailing_blanks(&mut out);
+    if classes.whitespace {
+        trim_trailing_blanks(&mut out);
+    }
     (out, counts)
 }
 
@@ -71,6 +178,148 @@ fn trim_trailing_blanks(out: &mut String) {
         .trim_end_matches([' ', '\t', '\u{3000}', '\u{A0}'])
         .len();
     out.truncate(kept);
+}
+
+fn is_full_width_alphanumeric(c: char) -> bool {
+    matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
+}
+
+/// Radicals of the CJK Radicals Supplement that stand for a whole
+/// character and have no Unicode compatibility mapping, with that character.
+const RADICALS: [(char, char); 29] = [
+    ('⺠', '民'),
+    ('⺩', '王'),
+    ('⻁', '虎'),
+    ('⻄', '西'),
+    ('⻅', '见'),
+    ('⻆', '角'),
+    ('⻉', '贝'),
+    ('⻋', '车'),
+    ('⻑', '長'),
+    ('⻓', '长'),
+    ('⻔', '门'),
+    ('⻗', '雨'),
+    ('⻘', '青'),
+    ('⻙', '韦'),
+    ('⻚', '页'),
+    ('⻛', '风'),
+    ('⻜', '飞'),
+    ('⻝', '食'),
+    ('⻡', '首'),
+    ('⻢', '马'),
+    ('⻣', '骨'),
+    ('⻤', '鬼'),
+    ('⻥', '鱼'),
+    ('⻦', '鸟'),
+    ('⻧', '卤'),
+    ('⻨', '麦'),
+    ('⻩', '黄'),
+    ('⻬', '齐'),
+    ('⻮', '齿'),
+];
+
+/// Look-alike ideographs and their unified forms, built once.
+fn ideograph_table() -> &'static HashMap<char, char> {
+    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table: HashMap<char, char> = RADICALS.into_iter().collect();
+        // Kangxi radicals and the radicals supplement: compatibility mappings.
+        for code in (0x2E80..=0x2EF3).chain(0x2F00..=0x2FD5) {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let mut mapped = std::iter::once(c).nfkc();
+            if let (Some(unified), None) = (mapped.next(), mapped.next()) {
+                if unified != c {
+                    table.insert(c, unified);
+                }
+            }
+        }
+        if let Ok(Some(compat)) = builtin_dict("CJK_Compatibility_Ideographs.txt") {
+            for (key, value) in compat.iter() {
+                let (mut k, mut v) = (key.chars(), value.chars());
+                if let (Some(k), None, Some(v), None) = (k.next(), k.next(), v.next(), v.next()) {
+                    table.insert(k, v);
+                }
+            }
+        }
+        table
+    })
+}
+
+/// `text` with its complete HTML character references decoded.
+fn decode_references(text: &str, decoded: &mut usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        match reference(rest) {
+            Some((len, c)) => {
+                out.push(c);
+                rest = &rest[len..];
+                *decoded += 1;
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The reference at the start of `text` (which starts with `&`): its length
+/// and character.
+fn reference(text: &str) -> Option<(usize, char)> {
+    let end = text.as_bytes()[..text.len().min(12)]
+        .iter()
+        .position(|&b| b == b';')?;
+    let body = &text[1..end];
+    let c = if let Some(number) = body.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse().ok()?,
+        };
+        char::from_u32(code).filter(|&c| c != '\0')?
+    } else {
+        named_reference(body)?
+    };
+    Some((end + 1, c))
+}
+
+fn named_reference(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{A0}',
+        "ensp" => '\u{2002}',
+        "emsp" => '\u{2003}',
+        "thinsp" => '\u{2009}',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "middot" => '·',
+        "bull" => '•',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "times" => '×',
+        "divide" => '÷',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "deg" => '°',
+        "yen" => '¥',
+        _ => return None,
+    })
 }
 
 /// Invisible format characters with no business in running text.
@@ -130,6 +379,47 @@ mod tests {
         let family = "👨\u{200D}👩\u{200D}👧";
         assert_eq!(clean(&format!("a\tb {family}")).0, format!("a\tb {family}"));
         assert_eq!(clean("中\u{200D}文").0, "中文");
+    }
+
+    #[test]
+    fn ideographs_become_unified() {
+        let (text, counts) = clean("⼈⺠\u{F900}⻔口");
+        assert_eq!(text, "人民豈门口");
+        assert_eq!(counts.ideographs_unified, 4);
+    }
+
+    #[test]
+    fn html_references_are_decoded() {
+        let (text, counts) = clean("&#x4E2D;&#25991;&nbsp;A&amp;B &lt;p&gt; &unknown; &#0; AT&T&");
+        assert_eq!(text, "中文 A&B <p> &unknown; &#0; AT&T&");
+        assert_eq!(counts.html_decoded, 6);
+        // Multi-byte characters right after an ampersand.
+        assert_eq!(
+            clean("&amp;ＡＰＰ &中文字符很多;").0,
+            "&ＡＰＰ &中文字符很多;"
+        );
+        // A zero-width space written as a reference goes too.
+        assert_eq!(clean("麻&#8203;豆").0, "麻豆");
+    }
+
+    #[test]
+    fn width_folding_is_opt_in() {
+        assert_eq!(clean("ＡＰＰ１２３，").0, "ＡＰＰ１２３，");
+        let mut classes = HygieneClasses::default();
+        assert!(classes.enable("width"));
+        let (text, counts) = clean_with("ＡＰＰ１２３，", classes);
+        assert_eq!(text, "APP123，");
+        assert_eq!(counts.width_folded, 6);
+    }
+
+    #[test]
+    fn classes_switch_off() {
+        let text = "⼈\u{200B}&amp;\u{A0}x \r\n";
+        assert_eq!(clean_with(text, HygieneClasses::none()).0, text);
+        let mut only_invisible = HygieneClasses::none();
+        only_invisible.enable("invisible");
+        assert_eq!(clean_with(text, only_invisible).0, "⼈&amp;\u{A0}x \r\n");
+        assert!(!only_invisible.enable("nope"));
     }
 
     #[test]

@@ -457,3 +457,26 @@ fn forced_encoding_and_strict() {
         assert_one_line_error(&o, "<stdin>", "1 malformed byte sequence(s) in UTF-8");
     }
 }
+
+#[test]
+fn hygiene_classes() {
+    let text = "⼈⺠&amp;ＡＰＰ\u{200B}\n".as_bytes();
+    let o = zhclean(&["--stages", "hygiene"], text);
+    assert_eq!(stdout(&o), "人民&ＡＰＰ\n");
+    let o = zhclean(
+        &[
+            "--stages",
+            "hygiene",
+            "--hygiene",
+            "invisible,ideographs,html,whitespace,width",
+        ],
+        text,
+    );
+    assert_eq!(stdout(&o), "人民&APP\n");
+    let o = zhclean(&["--stages", "hygiene", "--hygiene", "invisible"], text);
+    assert_eq!(stdout(&o), "⼈⺠&amp;ＡＰＰ\n");
+    assert_eq!(
+        zhclean(&["--hygiene", "colour"], text).status.code(),
+        Some(2)
+    );
+}

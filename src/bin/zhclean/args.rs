@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 use zhclean::annotation::AnnotationMode;
+use zhclean::unicode::HygieneClasses;
 use zhclean::{Engine, Options, Stage};
 
 /// Clean scraped, garbled Chinese text: fix the encoding, strip injected
@@ -55,6 +56,13 @@ pub struct Args {
     /// Fail an input with malformed bytes instead of replacing them.
     #[arg(long)]
     pub strict: bool,
+
+    /// Hygiene classes to run, comma-separated: invisible, ideographs, html,
+    /// whitespace, width (full-width letters and digits to half-width).
+    #[arg(long, value_name = "LIST", value_delimiter = ',',
+          default_value = "invisible,ideographs,html,whitespace",
+          value_parser = ["invisible", "ideographs", "html", "whitespace", "width"])]
+    pub hygiene: Vec<String>,
 
     /// Which lines the spam stage drops, comma-separated: spam, chrome, or
     /// none (the report still scores them).
@@ -119,6 +127,10 @@ impl Args {
         options.include_tofu = !self.no_tofu;
         options.spam_threshold = self.spam_threshold;
         options.encoding = self.encoding;
+        options.hygiene_classes = HygieneClasses::none();
+        for class in &self.hygiene {
+            options.hygiene_classes.enable(class);
+        }
         options.strict = self.strict;
         options.drop_spam = self.drop.iter().any(|k| k == "spam");
         options.drop_chrome = self.drop.iter().any(|k| k == "chrome");

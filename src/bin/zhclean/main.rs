@@ -65,7 +65,7 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
         match outcome {
             Ok((job, outcome)) => {
                 let (report, jsonl) = match outcome {
-                    Outcome::Document(report) => (Some(report), None),
+                    Outcome::Document(report) => (Some(*report), None),
                     Outcome::Records(summary) => (None, Some(summary)),
                 };
                 reports.push(InputReport {
@@ -128,7 +128,7 @@ enum Stop {
 /// What cleaning one input gave.
 enum Outcome {
     /// One document and its report.
-    Document(Report),
+    Document(Box<Report>),
     /// JSON Lines records and their summary.
     Records(jsonl::JsonlSummary),
 }
@@ -195,7 +195,7 @@ fn clean_one(
         if args.explain {
             explain(&job.source.to_string(), &report.dropped);
         }
-        Outcome::Document(report)
+        Outcome::Document(Box::new(report))
     };
     if let Some(file) = file {
         file.commit().map_err(|e| failed(format!("{e:#}")))?;

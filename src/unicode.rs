@@ -120,35 +120,38 @@ pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts
     };
     let ideographs = classes.ideographs.then(ideograph_table);
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut prev: Option<char> = None;
-    while let Some(mut c) = chars.next() {
+    // Runs of characters no class touches are copied whole.
+    let mut copied = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if !may_change(c) {
+            continue;
+        }
+        out.push_str(&text[copied..at]);
+        copied = at + c.len_utf8();
         match c {
             '\r' if classes.whitespace => {
-                if chars.peek() != Some(&'\n') {
+                if chars.peek().map(|&(_, n)| n) != Some('\n') {
                     push_newline(&mut out);
                 }
-                prev = Some('\n');
-                continue;
             }
             '\n' if classes.whitespace => push_newline(&mut out),
             '\u{200D}'
                 if classes.invisible
-                    && prev.is_some_and(is_emoji)
-                    && chars.peek().is_some_and(|&n| is_emoji(n)) =>
+                    && text[..at].chars().next_back().is_some_and(is_emoji)
+                    && chars.peek().is_some_and(|&(_, n)| is_emoji(n)) =>
             {
                 out.push(c)
             }
-            c if classes.invisible && is_invisible(c) => {
-                counts.invisible_removed += 1;
-                continue;
-            }
+            c if classes.invisible && is_invisible(c) => counts.invisible_removed += 1,
             c if classes.invisible && c != '\t' && c != '\n' && c != '\r' && c.is_control() => {
-                counts.controls_removed += 1;
-                continue;
+                counts.controls_removed += 1
             }
-            _ => {
-                if let Some(unified) = ideographs.and_then(|t| t.get(&c)) {
+            mut c => {
+                if let Some(unified) = ideographs
+                    .filter(|_| is_look_alike_block(c))
+                    .and_then(|t| t.get(&c))
+                {
                     c = *unified;
                     counts.ideographs_unified += 1;
                 } else if classes.width && is_full_width_alphanumeric(c) {
@@ -160,12 +163,22 @@ pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts
                 out.push(c);
             }
         }
-        prev = Some(c);
     }
+    out.push_str(&text[copied..]);
     if classes.whitespace {
         trim_trailing_blanks(&mut out);
     }
     (out, counts)
+}
+
+/// Whether some class may change `c`: controls and line breaks, and the
+/// blocks of invisible characters, radicals, compatibility ideographs and
+/// full-width forms. Everything else, nearly all text, is copied in runs.
+#[inline]
+fn may_change(c: char) -> bool {
+    matches!(c as u32,
+        0x00..=0x1F | 0x7F..=0xAD | 0x034F | 0x061C | 0x180E | 0x2000..=0x206F | 0x2E80..=0x2FDF
+        | 0xF900..=0xFAFF | 0xFEFF | 0xFF10..=0xFF5A | 0xFFF9..=0xFFFB | 0x2F800..=0x2FA1F)
 }
 
 fn push_newline(out: &mut String) {
@@ -178,6 +191,11 @@ fn trim_trailing_blanks(out: &mut String) {
         .trim_end_matches([' ', '\t', '\u{3000}', '\u{A0}'])
         .len();
     out.truncate(kept);
+}
+
+/// The blocks of radicals and compatibility ideographs.
+fn is_look_alike_block(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x2FDF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
 }
 
 fn is_full_width_alphanumeric(c: char) -> bool {

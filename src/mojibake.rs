@@ -1,34 +1,93 @@
 //! Stage 2: undo text that was decoded with the wrong encoding.
 //!
-//! The commonest accident on Chinese pages is UTF-8 bytes read as GBK
-//! (`鍙戝睍` for `发展`) or as Windows-1252 (`å‘å±•`). Both are reversible
-//! while no byte was lost: encode the line back with the wrong encoding and
-//! read the bytes as UTF-8. The test for a real repair is strict, because
-//! genuine text must never be touched: the bytes must be valid UTF-8 from
-//! the first to the last, and the result must hold more Chinese than the
-//! line did (at least three ideographs for a GBK reading, where short
-//! genuine lines could be valid UTF-8 by chance).
+//! Chinese pages are read with the wrong encoding in a handful of ways:
+//! UTF-8 bytes read as GBK (`鍙戝睍` for `发展`) or as Windows-1252/Latin-1
+//! (`å‘å±•`); Big5 read as GBK and GBK as Big5; GBK read as Latin-1
+//! (`²úÆ·ÆëÈ«` for `产品齐全`); sometimes two of these in a row. Each is
+//! reversible while no byte was lost: encode the text back with the wrong
+//! encoding and decode the bytes with the right one. (UTF-8 read as Big5 and
+//! GBK read as Big5 are tried too, but the first seldom survives, Big5
+//! leaving most UTF-8 bytes malformed, and the second reads as plausible
+//! Traditional text, so it is seldom recognised.)
 //!
-//! This works line by line, so a page whose lines were mis-decoded in
-//! different ways is repaired line by line. Islands of mojibake inside good
-//! text, and several layers of it, are not handled yet.
+//! Genuine text must never be touched, so a repair is accepted only when
+//! every step is exact (no unmappable character, no malformed byte) and the
+//! result reads as plain Chinese: enough ideographs, nearly all of them
+//! common ones (`freq`: counts from jieba's word list; a Traditional
+//! character counts as its Simplified form), few other symbols, no
+//! replacement or private-use characters. Only lines that look garbled are
+//! tried at all: Latin-1 or Windows-1252 symbols other than pinyin letters,
+//! private-use characters, box drawing, kana, Greek or Cyrillic among
+//! Chinese, or ideographs that are mostly rare. A line whose mojibake covers
+//! only part of it stays as it is.
+//!
+//! The unit is the line, so a page whose lines were mis-decoded differently is
+//! repaired line by line. Runs that cannot be repaired, the classic `锟斤拷`
+//! (UTF-8 replacement characters read as GBK) and runs of U+FFFD, are
+//! counted. Islands of mojibake inside good lines are not handled yet.
 
-use encoding_rs::{Encoding, GBK, WINDOWS_1252};
+use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
 use serde::Serialize;
 
-use crate::script::is_han;
+use crate::script::{is_han, ScriptTables};
 
-/// What the repair stage changed.
+/// What the repair stage changed and saw.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct MojibakeCounts {
     /// Lines that were UTF-8 read as GBK, restored.
     pub utf8_as_gbk: usize,
+    /// Lines that were UTF-8 read as Big5, restored.
+    pub utf8_as_big5: usize,
     /// Lines that were UTF-8 read as Windows-1252 or Latin-1, restored.
     pub utf8_as_latin: usize,
+    /// Lines that were Big5 read as GBK, restored.
+    pub big5_as_gbk: usize,
+    /// Lines that were GBK read as Big5, restored.
+    pub gbk_as_big5: usize,
+    /// Lines that were GBK read as Windows-1252 or Latin-1, restored.
+    pub gbk_as_latin: usize,
+    /// Lines that needed two repairs in a row.
+    pub double: usize,
+    /// Irreparable runs left in the text: `锟斤拷` and runs of U+FFFD.
+    pub irreparable: usize,
 }
+
+/// One way of going wrong: bytes in `right` were decoded as `wrong`.
+#[derive(Debug, Clone, Copy)]
+struct Kind {
+    wrong: &'static Encoding,
+    right: &'static Encoding,
+    name: &'static str,
+}
+
+/// Every way of going wrong that is tried.
+fn kinds() -> [Kind; 6] {
+    let kind = |wrong, right, name| Kind { wrong, right, name };
+    [
+        kind(GBK, UTF_8, "utf8_as_gbk"),
+        kind(BIG5, UTF_8, "utf8_as_big5"),
+        kind(WINDOWS_1252, UTF_8, "utf8_as_latin"),
+        kind(GBK, BIG5, "big5_as_gbk"),
+        kind(BIG5, GBK, "gbk_as_big5"),
+        kind(WINDOWS_1252, GBK, "gbk_as_latin"),
+    ]
+}
+
+/// Common ideographs in a row that mark a line as partly good.
+const PLAIN_RUN: usize = 4;
+/// A repaired line needs at least this many ideographs.
+const MIN_HAN: usize = 4;
+/// Share of a repaired line's ideographs that must be common ones.
+const MIN_COMMON_SHARE: f64 = 0.8;
+/// A common character occurs at least this often in the frequency table.
+const COMMON: u64 = 1000;
+/// Share of a repaired line's non-ASCII characters that may be other than
+/// ideographs (punctuation, symbols).
+const MAX_OTHER_SHARE: f64 = 0.25;
 
 /// Repairs mis-decoded lines of `text`.
 pub fn repair(text: &str) -> (String, MojibakeCounts) {
+    let tables = ScriptTables::get();
     let mut counts = MojibakeCounts::default();
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
@@ -36,127 +95,225 @@ pub fn repair(text: &str) -> (String, MojibakeCounts) {
             Some(body) => (body, "\n"),
             None => (line, ""),
         };
-        match repair_line(body) {
-            Some((fixed, Wrong::Gbk)) => {
-                counts.utf8_as_gbk += 1;
+        match repair_line(body, tables) {
+            Some((fixed, kinds)) => {
+                for kind in &kinds {
+                    *count_of(&mut counts, kind.name) += 1;
+                }
+                counts.double += usize::from(kinds.len() > 1);
+                counts.irreparable += irreparable_runs(&fixed);
                 out.push_str(&fixed);
             }
-            Some((fixed, Wrong::Latin)) => {
-                counts.utf8_as_latin += 1;
-                out.push_str(&fixed);
+            None => {
+                counts.irreparable += irreparable_runs(body);
+                out.push_str(body);
             }
-            None => out.push_str(body),
         }
         out.push_str(newline);
     }
     (out, counts)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Wrong {
-    Gbk,
-    Latin,
+fn count_of<'c>(counts: &'c mut MojibakeCounts, name: &str) -> &'c mut usize {
+    match name {
+        "utf8_as_gbk" => &mut counts.utf8_as_gbk,
+        "utf8_as_big5" => &mut counts.utf8_as_big5,
+        "utf8_as_latin" => &mut counts.utf8_as_latin,
+        "big5_as_gbk" => &mut counts.big5_as_gbk,
+        "gbk_as_big5" => &mut counts.gbk_as_big5,
+        _ => &mut counts.gbk_as_latin,
+    }
 }
 
-fn repair_line(line: &str) -> Option<(String, Wrong)> {
-    if line.is_ascii() {
+/// The repaired line and the repairs made (one or two), if any is clearly
+/// better.
+fn repair_line(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)> {
+    if line.is_ascii() || !looks_garbled(line, tables) || has_plain_run(line, tables) {
         return None;
     }
-    let han_before = line.chars().filter(|&c| is_han(c)).count();
-    if line
-        .chars()
-        .all(|c| (c as u32) < 0x100 || is_cp1252_extra(c))
-    {
-        let fixed = reencode(line, WINDOWS_1252)?;
-        return (fixed.chars().any(is_han)).then_some((fixed, Wrong::Latin));
-    }
-    if han_before < 2 {
-        return None;
-    }
-    let fixed = reencode(line, GBK)?;
-    let han_after = fixed.chars().filter(|&c| is_han(c)).count();
-    (han_after >= 3 && fixed.chars().count() < line.chars().count()).then_some((fixed, Wrong::Gbk))
-}
-
-/// `line` encoded with `wrong` and read back as UTF-8, if every step is exact.
-fn reencode(line: &str, wrong: &'static Encoding) -> Option<String> {
-    // A cheap look at the start first: genuine text fails within a few bytes.
-    let head_end = line.char_indices().nth(24).map_or(line.len(), |(i, _)| i);
-    if head_end < line.len() {
-        let bytes = encode_exact(&line[..head_end], wrong)?;
-        if std::str::from_utf8(&bytes).is_err_and(|e| e.error_len().is_some()) {
-            return None;
+    let mut best: Option<(f64, String, Vec<Kind>)> = None;
+    let mut consider = |score: f64, text: String, kinds: Vec<Kind>| {
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, text, kinds));
+        }
+    };
+    for (first, kind) in exact_repairs(line) {
+        match plain_chinese(&first, tables) {
+            Some(score) => consider(score, first, vec![kind]),
+            // Not Chinese yet: perhaps a second layer of mojibake.
+            None if looks_garbled(&first, tables) => {
+                for (second, kind2) in exact_repairs(&first) {
+                    if let Some(score) = plain_chinese(&second, tables) {
+                        consider(score, second, vec![kind, kind2]);
+                    }
+                }
+            }
+            None => {}
         }
     }
-    let bytes = encode_exact(line, wrong)?;
-    String::from_utf8(bytes).ok()
+    best.map(|(_, text, kinds)| (text, kinds))
 }
 
-fn encode_exact(text: &str, encoding: &'static Encoding) -> Option<Vec<u8>> {
-    let (bytes, _, unmappable) = encoding.encode(text);
-    (!unmappable).then(|| bytes.into_owned())
+/// Every exact re-reading of `line`.
+fn exact_repairs(line: &str) -> impl Iterator<Item = (String, Kind)> + '_ {
+    kinds()
+        .into_iter()
+        .filter_map(move |kind| Some((reencode(line, kind.wrong, kind.right)?, kind)))
 }
 
-/// Windows-1252's printable characters outside Latin-1 (`€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ`).
-fn is_cp1252_extra(c: char) -> bool {
-    matches!(
-        c,
-        '€' | '‚'
-            | 'ƒ'
-            | '„'
-            | '…'
-            | '†'
-            | '‡'
-            | 'ˆ'
-            | '‰'
-            | 'Š'
-            | '‹'
-            | 'Œ'
-            | 'Ž'
-            | '‘'
-            | '’'
-            | '“'
-            | '”'
-            | '•'
-            | '–'
-            | '—'
-            | '˜'
-            | '™'
-            | 'š'
-            | '›'
-            | 'œ'
-            | 'ž'
-            | 'Ÿ'
-    )
+/// Whether `line` holds a run of plain Chinese (four common ideographs in a
+/// row) that a whole-line repair would destroy: mojibake inside good text is
+/// left for a finer repair.
+fn has_plain_run(line: &str, tables: &ScriptTables) -> bool {
+    let mut run = 0;
+    for c in line.chars() {
+        run = if is_han(c) && is_common(c, tables) {
+            run + 1
+        } else {
+            0
+        };
+        if run >= PLAIN_RUN {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `line` has what mojibake leaves: Latin-1 and Windows-1252
+/// symbols other than pinyin letters, private-use characters, box drawing,
+/// kana or Greek/Cyrillic among Chinese, or ideographs that are mostly rare.
+fn looks_garbled(line: &str, tables: &ScriptTables) -> bool {
+    let mut han = 0usize;
+    let mut rare = 0usize;
+    for c in line.chars().filter(|c| !c.is_ascii()) {
+        if is_han(c) {
+            han += 1;
+            rare += usize::from(!is_common(c, tables));
+        } else if is_mojibake_symbol(c) {
+            return true;
+        }
+    }
+    han > 0 && rare * 2 > han
+}
+
+fn is_mojibake_symbol(c: char) -> bool {
+    let pinyin = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ";
+    match c as u32 {
+        0x80..=0xFF | 0x152..=0x17E | 0x2C6 | 0x2DC | 0x2013..=0x2122 => {
+            !pinyin.contains(c) && !matches!(c, '·' | '“' | '”' | '‘' | '’' | '—' | '…' | '–')
+        }
+        0xE000..=0xF8FF | 0x2500..=0x257F | 0x3040..=0x30FF | 0x0370..=0x03FF | 0x0400..=0x04FF => {
+            true
+        }
+        _ => false,
+    }
+}
+
+fn is_common(c: char, tables: &ScriptTables) -> bool {
+    crate::freq::count(tables.simplified(c).unwrap_or(c)) >= COMMON
+}
+
+/// How plainly `text` reads as Chinese (the share of common ideographs),
+/// or `None` when it does not: too few ideographs, too many of them rare,
+/// too many other symbols, or any replacement or private-use character.
+fn plain_chinese(text: &str, tables: &ScriptTables) -> Option<f64> {
+    let (mut han, mut common, mut other) = (0usize, 0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if is_han(c) {
+            han += 1;
+            common += usize::from(is_common(c, tables));
+        } else if c == '\u{FFFD}' || (0xE000..=0xF8FF).contains(&(c as u32)) {
+            return None;
+        } else {
+            other += 1;
+        }
+    }
+    let share = common as f64 / han.max(1) as f64;
+    let other_share = other as f64 / (han + other).max(1) as f64;
+    (han >= MIN_HAN && share >= MIN_COMMON_SHARE && other_share <= MAX_OTHER_SHARE).then_some(share)
+}
+
+/// `line` encoded with `wrong` and decoded with `right`, if both are exact.
+fn reencode(line: &str, wrong: &'static Encoding, right: &'static Encoding) -> Option<String> {
+    let (bytes, _, unmappable) = wrong.encode(line);
+    if unmappable || bytes.is_ascii() {
+        return None;
+    }
+    let (text, malformed) = right.decode_without_bom_handling(&bytes);
+    (!malformed && text != line).then(|| text.into_owned())
+}
+
+/// Runs of `锟斤拷` and of U+FFFD in `text`.
+fn irreparable_runs(text: &str) -> usize {
+    let mut runs = text.matches("锟斤拷").count();
+    let mut in_run = false;
+    for c in text.chars() {
+        let replacement = c == '\u{FFFD}';
+        runs += usize::from(replacement && !in_run);
+        in_run = replacement;
+    }
+    runs
+}
+
+/// Garbles `text` the way `kind` does: encode with the right encoding,
+/// decode with the wrong one. For tests and benchmarks.
+#[doc(hidden)]
+pub fn garble(text: &str, wrong: &'static Encoding, right: &'static Encoding) -> Option<String> {
+    let (bytes, _, unmappable) = right.encode(text);
+    if unmappable {
+        return None;
+    }
+    let (garbled, malformed) = wrong.decode_without_bom_handling(&bytes);
+    (!malformed).then(|| garbled.into_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn garble(text: &str, wrong: &'static Encoding) -> String {
-        wrong
-            .decode_without_bom_handling(text.as_bytes())
-            .0
-            .into_owned()
-    }
-
-    #[test]
-    fn restores_utf8_read_as_gbk() {
-        let original = "发展残疾人事业，改善残疾民生";
-        let garbled = garble(original, GBK);
+    fn check(
+        original: &str,
+        wrong: &'static Encoding,
+        right: &'static Encoding,
+        field: fn(&MojibakeCounts) -> usize,
+    ) {
+        let garbled = garble(original, wrong, right).expect("garbles exactly");
         assert_ne!(garbled, original);
         let (fixed, counts) = repair(&format!("{garbled}\n好的一行\n"));
-        assert_eq!(fixed, format!("{original}\n好的一行\n"));
-        assert_eq!(counts.utf8_as_gbk, 1);
+        assert_eq!(fixed, format!("{original}\n好的一行\n"), "{garbled}");
+        assert_eq!(field(&counts), 1);
     }
 
     #[test]
-    fn restores_utf8_read_as_windows_1252() {
-        let original = "涪陵区融媒体中心";
-        let (fixed, counts) = repair(&garble(original, WINDOWS_1252));
+    fn restores_each_kind() {
+        check(
+            "发展残疾人事业，改善残疾民生",
+            GBK,
+            UTF_8,
+            |c| c.utf8_as_gbk,
+        );
+        check("涪陵区融媒体中心", WINDOWS_1252, UTF_8, |c| {
+            c.utf8_as_latin
+        });
+        check(
+            "過去五年，殘聯的工作取得新進展",
+            GBK,
+            BIG5,
+            |c| c.big5_as_gbk,
+        );
+        check("产品齐全，价格优惠", WINDOWS_1252, GBK, |c| {
+            c.gbk_as_latin
+        });
+    }
+
+    #[test]
+    fn restores_two_layers() {
+        let original = "发展残疾人事业，改善残疾民生";
+        let once = garble(original, GBK, UTF_8).unwrap();
+        let twice = garble(&once, WINDOWS_1252, UTF_8).unwrap();
+        let (fixed, counts) = repair(&twice);
         assert_eq!(fixed, original);
-        assert_eq!(counts.utf8_as_latin, 1);
+        assert_eq!(counts.double, 1);
     }
 
     #[test]
@@ -166,8 +323,16 @@ mod tests {
             "过去五年，涪陵区残联在区委、区政府的坚强领导下",
             "Café crème, naïve façade",
             "記者 徐華東",
+            "床前明月光，疑是地上霜。",
+            "鍋巴",
         ] {
             assert_eq!(repair(text).0, text);
         }
+    }
+
+    #[test]
+    fn counts_irreparable_runs() {
+        let (_, counts) = repair("锟斤拷锟斤拷好\u{FFFD}\u{FFFD}的");
+        assert_eq!(counts.irreparable, 3);
     }
 }

@@ -12,19 +12,23 @@
 //!
 //! Genuine text must never be touched, so a repair is accepted only when
 //! every step is exact (no unmappable character, no malformed byte) and the
-//! result reads as plain Chinese: enough ideographs, nearly all of them
-//! common ones (`freq`: counts from jieba's word list; a Traditional
-//! character counts as its Simplified form), few other symbols, no
-//! replacement or private-use characters. Only lines that look garbled are
-//! tried at all: Latin-1 or Windows-1252 symbols other than pinyin letters,
-//! private-use characters, box drawing, kana, Greek or Cyrillic among
-//! Chinese, or ideographs that are mostly rare. A line whose mojibake covers
-//! only part of it stays as it is.
+//! result reads as plain Chinese: enough ideographs, most of them common ones
+//! (`freq`: counts from jieba's word list; a Traditional character counts as
+//! its Simplified form), few other symbols, no replacement, private-use or
+//! other mojibake symbols. Re-reading as UTF-8 is tried on every line, since
+//! Chinese in a legacy encoding is almost never valid UTF-8 for more than a
+//! few characters (a look at the first 16 characters keeps that cheap). The
+//! other kinds are tried only on lines that look garbled: mojibake symbols
+//! (Latin-1 and Windows-1252 symbols that are not pinyin, private-use
+//! characters, box drawing, kana, Greek or Cyrillic) or mostly rare
+//! ideographs, and no run of six common ideographs (a whole-line repair
+//! would destroy good text around a garbled island).
 //!
 //! The unit is the line, so a page whose lines were mis-decoded differently is
 //! repaired line by line. Runs that cannot be repaired, the classic `锟斤拷`
 //! (UTF-8 replacement characters read as GBK) and runs of U+FFFD, are
-//! counted. Islands of mojibake inside good lines are not handled yet.
+//! counted. Islands of mojibake inside good lines are not handled yet, and
+//! short Big5-as-GBK lines are often missed (they look like Chinese).
 
 use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
 use serde::Serialize;
@@ -74,11 +78,19 @@ fn kinds() -> [Kind; 6] {
 }
 
 /// Common ideographs in a row that mark a line as partly good.
-const PLAIN_RUN: usize = 4;
-/// A repaired line needs at least this many ideographs.
-const MIN_HAN: usize = 4;
-/// Share of a repaired line's ideographs that must be common ones.
+const PLAIN_RUN: usize = 6;
+/// A repair of ideographs into ideographs needs at least this many: short
+/// genuine lines re-read exactly by chance.
+const MIN_HAN: usize = 6;
+/// A re-reading as UTF-8 needs at least this many ideographs.
+const MIN_HAN_UTF8: usize = 3;
+/// Below this share of common ideographs, text is still garbled.
+const MIN_PLAIN_SHARE: f64 = 0.5;
+/// Share of a repaired line's ideographs that must be common ones, unless
+/// it gains [`MIN_SHARE_GAIN`] over the garbled line.
 const MIN_COMMON_SHARE: f64 = 0.8;
+/// A repair of rare ideographs must raise the share of common ones by this.
+const MIN_SHARE_GAIN: f64 = 0.25;
 /// A common character occurs at least this often in the frequency table.
 const COMMON: u64 = 1000;
 /// Share of a repaired line's non-ASCII characters that may be other than
@@ -128,9 +140,19 @@ fn count_of<'c>(counts: &'c mut MojibakeCounts, name: &str) -> &'c mut usize {
 /// The repaired line and the repairs made (one or two), if any is clearly
 /// better.
 fn repair_line(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)> {
-    if line.is_ascii() || !looks_garbled(line, tables) || has_plain_run(line, tables) {
+    if line.is_ascii() {
         return None;
     }
+    // Re-read as UTF-8, exactly, is evidence of its own: Chinese text in a
+    // legacy encoding is almost never valid UTF-8 for more than a few
+    // characters.
+    if let Some(repaired) = utf8_rereading(line, tables) {
+        return Some(repaired);
+    }
+    if has_plain_run(line, tables) {
+        return None;
+    }
+    let before = evidence(line, tables)?;
     let mut best: Option<(f64, String, Vec<Kind>)> = None;
     let mut consider = |score: f64, text: String, kinds: Vec<Kind>| {
         if best.as_ref().is_none_or(|b| score > b.0) {
@@ -138,20 +160,40 @@ fn repair_line(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)>
         }
     };
     for (first, kind) in exact_repairs(line) {
-        match plain_chinese(&first, tables) {
+        match plain_chinese(&first, before, tables) {
             Some(score) => consider(score, first, vec![kind]),
             // Not Chinese yet: perhaps a second layer of mojibake.
-            None if looks_garbled(&first, tables) => {
+            None => {
+                // Two re-readings are a wider net: the result must read as
+                // plain Chinese by the strictest measure.
+                if evidence(&first, tables).is_none() {
+                    continue;
+                }
                 for (second, kind2) in exact_repairs(&first) {
-                    if let Some(score) = plain_chinese(&second, tables) {
+                    if let Some(score) =
+                        plain_chinese(&second, Evidence::RareIdeographs(1.0), tables)
+                    {
                         consider(score, second, vec![kind, kind2]);
                     }
                 }
             }
-            None => {}
         }
     }
     best.map(|(_, text, kinds)| (text, kinds))
+}
+
+/// `line` read back as the UTF-8 it was, if that is exact and gives
+/// Chinese: at least [`MIN_HAN_UTF8`] ideographs, few other symbols.
+fn utf8_rereading(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)> {
+    kinds()
+        .into_iter()
+        .filter(|kind| kind.right == UTF_8 && kind.wrong != WINDOWS_1252)
+        .find_map(|kind| {
+            let fixed = reencode(line, kind.wrong, kind.right)?;
+            let han = fixed.chars().filter(|&c| is_han(c)).count();
+            let chinese = plain_chinese(&fixed, Evidence::Symbols, tables).is_some();
+            (han >= MIN_HAN_UTF8 && chinese).then(|| (fixed, vec![kind]))
+        })
 }
 
 /// Every exact re-reading of `line`.
@@ -179,21 +221,36 @@ fn has_plain_run(line: &str, tables: &ScriptTables) -> bool {
     false
 }
 
-/// Whether `line` has what mojibake leaves: Latin-1 and Windows-1252
+/// What makes a line look garbled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Evidence {
+    /// Symbols mojibake leaves and Chinese text has no use for.
+    Symbols,
+    /// Mostly rare ideographs; the share of common ones.
+    RareIdeographs(f64),
+}
+
+/// Whether, and why, `line` looks like mojibake: Latin-1 and Windows-1252
 /// symbols other than pinyin letters, private-use characters, box drawing,
-/// kana or Greek/Cyrillic among Chinese, or ideographs that are mostly rare.
-fn looks_garbled(line: &str, tables: &ScriptTables) -> bool {
-    let mut han = 0usize;
-    let mut rare = 0usize;
+/// kana or Greek/Cyrillic letters, or ideographs that are mostly rare.
+fn evidence(line: &str, tables: &ScriptTables) -> Option<Evidence> {
+    let (mut han, mut common, mut symbols) = (0usize, 0usize, 0usize);
     for c in line.chars().filter(|c| !c.is_ascii()) {
         if is_han(c) {
             han += 1;
-            rare += usize::from(!is_common(c, tables));
+            common += usize::from(is_common(c, tables));
         } else if is_mojibake_symbol(c) {
-            return true;
+            symbols += 1;
         }
     }
-    han > 0 && rare * 2 > han
+    let mostly_rare = common * 2 < han.max(1);
+    if symbols > 0 && mostly_rare {
+        Some(Evidence::Symbols)
+    } else if han > 0 && mostly_rare {
+        Some(Evidence::RareIdeographs(common as f64 / han as f64))
+    } else {
+        None
+    }
 }
 
 fn is_mojibake_symbol(c: char) -> bool {
@@ -214,15 +271,16 @@ fn is_common(c: char, tables: &ScriptTables) -> bool {
 }
 
 /// How plainly `text` reads as Chinese (the share of common ideographs),
-/// or `None` when it does not: too few ideographs, too many of them rare,
-/// too many other symbols, or any replacement or private-use character.
-fn plain_chinese(text: &str, tables: &ScriptTables) -> Option<f64> {
+/// or `None` when it does not: too few ideographs, too many of them rare
+/// (compared with the garbled line, when that was rare ideographs), too
+/// many other symbols, or any replacement or private-use character.
+fn plain_chinese(text: &str, before: Evidence, tables: &ScriptTables) -> Option<f64> {
     let (mut han, mut common, mut other) = (0usize, 0usize, 0usize);
     for c in text.chars().filter(|c| !c.is_ascii()) {
         if is_han(c) {
             han += 1;
             common += usize::from(is_common(c, tables));
-        } else if c == '\u{FFFD}' || (0xE000..=0xF8FF).contains(&(c as u32)) {
+        } else if c == '\u{FFFD}' || is_mojibake_symbol(c) {
             return None;
         } else {
             other += 1;
@@ -230,17 +288,69 @@ fn plain_chinese(text: &str, tables: &ScriptTables) -> Option<f64> {
     }
     let share = common as f64 / han.max(1) as f64;
     let other_share = other as f64 / (han + other).max(1) as f64;
-    (han >= MIN_HAN && share >= MIN_COMMON_SHARE && other_share <= MAX_OTHER_SHARE).then_some(share)
+    // From Latin-1 letters to ideographs, exactly, is evidence enough; from
+    // rare ideographs, the repair must read as clearly more common Chinese.
+    let frequent_enough = match before {
+        Evidence::Symbols => han >= 2 && share >= MIN_PLAIN_SHARE,
+        Evidence::RareIdeographs(before) => {
+            han >= MIN_HAN && share >= MIN_COMMON_SHARE.min(before + MIN_SHARE_GAIN)
+        }
+    };
+    (frequent_enough && other_share <= MAX_OTHER_SHARE).then_some(share)
 }
 
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.
 fn reencode(line: &str, wrong: &'static Encoding, right: &'static Encoding) -> Option<String> {
-    let (bytes, _, unmappable) = wrong.encode(line);
-    if unmappable || bytes.is_ascii() {
+    // Genuine text fails within a few characters: look at the start first.
+    if right == UTF_8 && wrong != WINDOWS_1252 {
+        let head_end = line.char_indices().nth(16).map_or(line.len(), |(i, _)| i);
+        if head_end < line.len() {
+            let (head, _, unmappable) = wrong.encode(&line[..head_end]);
+            if unmappable || std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some()) {
+                return None;
+            }
+        }
+    }
+    let bytes = if wrong == WINDOWS_1252 {
+        latin_bytes(line)?
+    } else {
+        let (bytes, _, unmappable) = wrong.encode(line);
+        if unmappable {
+            return None;
+        }
+        bytes.into_owned()
+    };
+    if bytes.is_ascii() {
         return None;
+    }
+    if right == UTF_8 {
+        let text = String::from_utf8(bytes).ok()?;
+        return (text != line).then_some(text);
     }
     let (text, malformed) = right.decode_without_bom_handling(&bytes);
     (!malformed && text != line).then(|| text.into_owned())
+}
+
+/// The bytes a Latin-1 or Windows-1252 reading turned into `line`: code
+/// points up to U+00FF are the bytes themselves (Latin-1 and the C1
+/// controls), the typographic characters of Windows-1252 its bytes 0x80 to
+/// 0x9F.
+fn latin_bytes(line: &str) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(line.len());
+    let mut buffer = [0u8; 4];
+    for c in line.chars() {
+        match u8::try_from(c as u32) {
+            Ok(byte) => bytes.push(byte),
+            Err(_) => {
+                let (encoded, _, unmappable) = WINDOWS_1252.encode(c.encode_utf8(&mut buffer));
+                if unmappable || encoded.len() != 1 {
+                    return None;
+                }
+                bytes.extend_from_slice(&encoded);
+            }
+        }
+    }
+    Some(bytes)
 }
 
 /// Runs of `锟斤拷` and of U+FFFD in `text`.

@@ -83,7 +83,7 @@ const PLAIN_RUN: usize = 6;
 /// genuine lines re-read exactly by chance.
 const MIN_HAN: usize = 6;
 /// A re-reading as UTF-8 needs at least this many ideographs.
-const MIN_HAN_UTF8: usize = 3;
+const MIN_HAN_UTF8: usize = 2;
 /// Below this share of common ideographs, text is still garbled.
 const MIN_PLAIN_SHARE: f64 = 0.5;
 /// Share of a repaired line's ideographs that must be common ones, unless
@@ -154,21 +154,31 @@ fn repair_line(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)>
     }
     let before = evidence(line, tables)?;
     let mut best: Option<(f64, String, Vec<Kind>)> = None;
-    let mut consider = |score: f64, text: String, kinds: Vec<Kind>| {
-        if best.as_ref().is_none_or(|b| score > b.0) {
-            best = Some((score, text, kinds));
+    // The same text reached in fewer steps is the same repair, named by
+    // its shortest path.
+    let mut consider = |score: f64, text: String, kinds: Vec<Kind>| match &mut best {
+        Some(b) if b.1 == text => {
+            b.0 = b.0.max(score);
+            if kinds.len() < b.2.len() {
+                b.2 = kinds;
+            }
         }
+        Some(b) if score <= b.0 => {}
+        _ => best = Some((score, text, kinds)),
     };
     for (first, kind) in exact_repairs(line) {
+        // A second layer that is an exact UTF-8 re-reading outranks
+        // stopping at the first: mojibake of mojibake often looks Chinese.
+        if let Some((second, kinds2)) = utf8_rereading(&first, tables) {
+            let score = plain_chinese(&second, Evidence::Symbols, tables).unwrap_or(0.0);
+            consider(score + 1.0, second, [vec![kind], kinds2].concat());
+            continue;
+        }
         match plain_chinese(&first, before, tables) {
             Some(score) => consider(score, first, vec![kind]),
-            // Not Chinese yet: perhaps a second layer of mojibake.
-            None => {
-                // Two re-readings are a wider net: the result must read as
-                // plain Chinese by the strictest measure.
-                if evidence(&first, tables).is_none() {
-                    continue;
-                }
+            // Not Chinese yet: perhaps a second layer, which must then read
+            // as plain Chinese by the strictest measure.
+            None if evidence(&first, tables).is_some() => {
                 for (second, kind2) in exact_repairs(&first) {
                     if let Some(score) =
                         plain_chinese(&second, Evidence::RareIdeographs(1.0), tables)
@@ -177,6 +187,7 @@ fn repair_line(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)>
                     }
                 }
             }
+            None => {}
         }
     }
     best.map(|(_, text, kinds)| (text, kinds))
@@ -266,6 +277,11 @@ fn is_mojibake_symbol(c: char) -> bool {
     }
 }
 
+/// CJK punctuation and full-width forms, at home in Chinese text.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF | 0x00B7 | 0x2014 | 0x2018..=0x201D | 0x2026)
+}
+
 fn is_common(c: char, tables: &ScriptTables) -> bool {
     crate::freq::count(tables.simplified(c).unwrap_or(c)) >= COMMON
 }
@@ -282,7 +298,7 @@ fn plain_chinese(text: &str, before: Evidence, tables: &ScriptTables) -> Option<
             common += usize::from(is_common(c, tables));
         } else if c == '\u{FFFD}' || is_mojibake_symbol(c) {
             return None;
-        } else {
+        } else if !is_cjk_punctuation(c) {
             other += 1;
         }
     }
@@ -391,7 +407,7 @@ mod tests {
         assert_ne!(garbled, original);
         let (fixed, counts) = repair(&format!("{garbled}\n好的一行\n"));
         assert_eq!(fixed, format!("{original}\n好的一行\n"), "{garbled}");
-        assert_eq!(field(&counts), 1);
+        assert_eq!(field(&counts), 1, "{garbled}: {counts:?}");
     }
 
     #[test]

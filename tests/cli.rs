@@ -480,3 +480,48 @@ fn hygiene_classes() {
         Some(2)
     );
 }
+
+#[test]
+fn gzip_json_lines_in_and_out_in_parallel() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("dump.jsonl.gz");
+    let mut records = String::new();
+    for i in 0..3000 {
+        records.push_str(&format!(
+            "{{\"id\":{i},\"text\":\"區(qū)殘聯(lián)第{i}條\"}}\n"
+        ));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, records.as_bytes()).unwrap();
+    fs::write(&input, gz.finish().unwrap()).unwrap();
+
+    // Standard output is plain, in input order, whatever the threads.
+    let o = zhclean(&["-j", "2", input.to_str().unwrap()], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 3000);
+    assert_eq!(
+        out.lines().nth(2999).unwrap(),
+        "{\"id\":2999,\"text\":\"区残联第2999条\"}"
+    );
+
+    // Under -o, a .gz stays compressed.
+    let out_dir = dir.path().join("out");
+    let o = zhclean(
+        &[
+            "-j",
+            "2",
+            input.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut written = String::new();
+    flate2::read::GzDecoder::new(fs::File::open(out_dir.join("dump.jsonl.gz")).unwrap())
+        .read_to_string(&mut written)
+        .unwrap();
+    assert_eq!(written, out);
+}

@@ -97,6 +97,10 @@ pub struct Args {
     #[arg(long, value_name = "SHARE")]
     pub drop_docs_above: Option<f64>,
 
+    /// Threads that clean JSON Lines records (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+
     /// Write a JSON report (per input: encoding, stage counts, dropped lines) to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

@@ -7,9 +7,10 @@
 
 use std::io::{self, BufRead, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
-use zhclean::Cleaner;
+use zhclean::{Cleaner, DroppedLine};
 
 /// What to do with a line that is not a JSON object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +31,7 @@ pub struct JsonlOptions {
     pub on_error: OnError,
     /// Drop a record whose spam share (0 to 1) is above this.
     pub drop_above: Option<f64>,
-    /// Print each dropped line on standard error, with the record's line.
+    /// Print each dropped line on standard error, naming the input so.
     pub explain: Option<String>,
 }
 
@@ -61,7 +62,11 @@ pub enum JsonlError {
     },
 }
 
-/// Cleans the records of `reader` into `writer`.
+/// How many lines are read before a batch is cleaned in parallel.
+const BATCH: usize = 1024;
+
+/// Cleans the records of `reader` into `writer`, batches of records in
+/// parallel on rayon's threads, the output in input order.
 pub fn clean(
     cleaner: &Cleaner,
     options: &JsonlOptions,
@@ -69,51 +74,115 @@ pub fn clean(
     mut writer: impl Write,
 ) -> Result<JsonlSummary, JsonlError> {
     let mut summary = JsonlSummary::default();
-    let mut raw = Vec::new();
     let mut number = 0;
+    let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH);
     loop {
-        raw.clear();
-        if reader
+        let mut raw = Vec::new();
+        let done = reader
             .read_until(b'\n', &mut raw)
             .map_err(JsonlError::Read)?
-            == 0
-        {
+            == 0;
+        if !done {
+            number += 1;
+            batch.push((number, raw));
+        }
+        if batch.len() == BATCH || (done && !batch.is_empty()) {
+            let results: Vec<LineResult> = batch
+                .par_iter()
+                .map(|(_, raw)| clean_line(cleaner, options, raw))
+                .collect();
+            for (result, (number, raw)) in results.into_iter().zip(batch.drain(..)) {
+                summary.add(&result.counts);
+                if let Some(name) = &options.explain {
+                    crate::explain(&format!("{name}:{number}"), &result.dropped);
+                }
+                if let Some(why) = result.malformed {
+                    summary.malformed += 1;
+                    if summary.malformed_lines.len() < 100 {
+                        summary.malformed_lines.push(number);
+                    }
+                    if options.on_error == OnError::Fail {
+                        return Err(JsonlError::Malformed { line: number, why });
+                    }
+                }
+                match result.output {
+                    Output::Raw => writer.write_all(&raw),
+                    Output::Line(line) => writer
+                        .write_all(line.as_bytes())
+                        .and_then(|()| writer.write_all(b"\n")),
+                    Output::Nothing => Ok(()),
+                }
+                .map_err(JsonlError::Write)?;
+            }
+        }
+        if done {
             break;
-        }
-        number += 1;
-        let line = trim_newline(&raw);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            writer.write_all(&raw).map_err(JsonlError::Write)?;
-            continue;
-        }
-        summary.records += 1;
-        let record = match parse(line) {
-            Ok(record) => record,
-            Err(why) => {
-                summary.malformed += 1;
-                if summary.malformed_lines.len() < 100 {
-                    summary.malformed_lines.push(number);
-                }
-                match options.on_error {
-                    OnError::Keep => writer.write_all(&raw).map_err(JsonlError::Write)?,
-                    OnError::Drop => {}
-                    OnError::Fail => return Err(JsonlError::Malformed { line: number, why }),
-                }
-                continue;
-            }
-        };
-        match clean_record(cleaner, options, record, number, &mut summary) {
-            Some(out) => {
-                writer
-                    .write_all(out.as_bytes())
-                    .map_err(JsonlError::Write)?;
-                writer.write_all(b"\n").map_err(JsonlError::Write)?;
-            }
-            None => summary.dropped_records += 1,
         }
     }
     writer.flush().map_err(JsonlError::Write)?;
     Ok(summary)
+}
+
+/// What one input line becomes.
+enum Output {
+    /// The line as it was (blank, or malformed and kept).
+    Raw,
+    /// A cleaned record.
+    Line(String),
+    /// Nothing (malformed and dropped, or a spam document).
+    Nothing,
+}
+
+/// The outcome of one line, merged into the summary in input order.
+struct LineResult {
+    output: Output,
+    counts: JsonlSummary,
+    malformed: Option<String>,
+    dropped: Vec<DroppedLine>,
+}
+
+impl JsonlSummary {
+    fn add(&mut self, other: &JsonlSummary) {
+        self.records += other.records;
+        self.cleaned += other.cleaned;
+        self.without_field += other.without_field;
+        self.dropped_records += other.dropped_records;
+        self.spam_lines += other.spam_lines;
+        self.chrome_lines += other.chrome_lines;
+        self.annotations_stripped += other.annotations_stripped;
+    }
+}
+
+fn clean_line(cleaner: &Cleaner, options: &JsonlOptions, raw: &[u8]) -> LineResult {
+    let mut result = LineResult {
+        output: Output::Raw,
+        counts: JsonlSummary::default(),
+        malformed: None,
+        dropped: Vec::new(),
+    };
+    let line = trim_newline(raw);
+    if line.iter().all(u8::is_ascii_whitespace) {
+        return result;
+    }
+    result.counts.records = 1;
+    match parse(line) {
+        Ok(record) => {
+            result.output = match clean_record(cleaner, options, record, &mut result) {
+                Some(line) => Output::Line(line),
+                None => {
+                    result.counts.dropped_records = 1;
+                    Output::Nothing
+                }
+            };
+        }
+        Err(why) => {
+            result.malformed = Some(why);
+            if options.on_error == OnError::Drop {
+                result.output = Output::Nothing;
+            }
+        }
+    }
+    result
 }
 
 fn trim_newline(raw: &[u8]) -> &[u8] {
@@ -135,18 +204,18 @@ fn clean_record(
     cleaner: &Cleaner,
     options: &JsonlOptions,
     mut record: Value,
-    number: usize,
-    summary: &mut JsonlSummary,
+    result: &mut LineResult,
 ) -> Option<String> {
+    let counts = &mut result.counts;
     let Some(Value::String(text)) = field_mut(&mut record, &options.field) else {
-        summary.without_field += 1;
+        counts.without_field += 1;
         return Some(record.to_string());
     };
     let cleaned = cleaner.clean(text);
-    let report = &cleaned.report;
+    let report = cleaned.report;
     if let Some(spam) = &report.spam {
-        summary.spam_lines += spam.spam_lines;
-        summary.chrome_lines += spam.chrome_lines;
+        counts.spam_lines += spam.spam_lines;
+        counts.chrome_lines += spam.chrome_lines;
         if options
             .drop_above
             .is_some_and(|limit| spam.spam_share > limit)
@@ -154,16 +223,14 @@ fn clean_record(
             return None;
         }
     }
-    summary.annotations_stripped += report.annotations.as_ref().map_or(0, |a| a.stripped);
-    if let Some(name) = &options.explain {
-        crate::explain(&format!("{name}:{number}"), &report.dropped);
-    }
+    counts.annotations_stripped += report.annotations.as_ref().map_or(0, |a| a.stripped);
+    result.dropped = report.dropped;
     let mut out = cleaned.text;
     if !text.ends_with('\n') && out.ends_with('\n') {
         out.pop();
     }
     *text = out;
-    summary.cleaned += 1;
+    counts.cleaned += 1;
     Some(record.to_string())
 }
 

@@ -13,6 +13,9 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use flate2::read::MultiGzDecoder;
+use flate2::write::GzEncoder;
+use flate2::Compression;
 use serde::Serialize;
 use zhclean::{Cleaner, DroppedLine, Report, StreamError};
 
@@ -22,6 +25,12 @@ use output::AtomicFile;
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(jobs) = args.jobs {
+        // Only fails if a pool exists already: then that one serves.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global();
+    }
     let options = match args.options() {
         Ok(options) => options,
         Err(e) => {
@@ -125,6 +134,35 @@ enum Stop {
     BrokenPipe,
 }
 
+/// Where one input's output goes.
+enum Sink<'a> {
+    Stdout(&'a mut dyn Write),
+    File(AtomicFile),
+    Gzip(GzEncoder<AtomicFile>),
+}
+
+impl Sink<'_> {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Stdout(out) => *out,
+            Sink::File(file) => file,
+            Sink::Gzip(gzip) => gzip,
+        }
+    }
+
+    /// Completes the output: the gzip trailer, then the rename into place.
+    fn finish(self) -> Result<(), String> {
+        let file = match self {
+            Sink::Stdout(_) => return Ok(()),
+            Sink::File(file) => file,
+            Sink::Gzip(gzip) => gzip
+                .finish()
+                .map_err(|e| format!("cannot write the compressed output: {e}"))?,
+        };
+        file.commit().map_err(|e| format!("{e:#}"))
+    }
+}
+
 /// What cleaning one input gave.
 enum Outcome {
     /// One document and its report.
@@ -137,12 +175,19 @@ fn clean_one(
     args: &Args,
     cleaner: &Cleaner,
     job: &Job,
-    stdout: &mut impl Write,
+    stdout: &mut dyn Write,
 ) -> Result<Outcome, Stop> {
     let failed = |message: String| Stop::Failed(Failure::new(&job.source, message));
     let reader: Box<dyn Read> = match &job.source {
         Source::Stdin => Box::new(io::stdin().lock()),
-        Source::File(path) => Box::new(File::open(path).map_err(|e| failed(describe_io(&e)))?),
+        Source::File(path) => {
+            let file = File::open(path).map_err(|e| failed(describe_io(&e)))?;
+            if is_gzip(path) {
+                Box::new(MultiGzDecoder::new(io::BufReader::new(file)))
+            } else {
+                Box::new(file)
+            }
+        }
     };
     let write_failed = |e: io::Error| {
         if job.target.is_none() && e.kind() == io::ErrorKind::BrokenPipe {
@@ -153,14 +198,19 @@ fn clean_one(
             failed(e.to_string())
         }
     };
-    let mut file = match &job.target {
-        Some(target) => Some(AtomicFile::create(target).map_err(|e| failed(format!("{e:#}")))?),
-        None => None,
+    let mut sink = match &job.target {
+        Some(target) => {
+            let file = AtomicFile::create(target).map_err(|e| failed(format!("{e:#}")))?;
+            // A `.gz` output is compressed; standard output stays plain.
+            if is_gzip(target) {
+                Sink::Gzip(GzEncoder::new(file, Compression::default()))
+            } else {
+                Sink::File(file)
+            }
+        }
+        None => Sink::Stdout(stdout),
     };
-    let writer: &mut dyn Write = match &mut file {
-        Some(file) => file,
-        None => stdout,
-    };
+    let writer = sink.writer();
     let outcome = if is_jsonl(args, job) {
         let options = jsonl::JsonlOptions {
             field: args.field.split('.').map(String::from).collect(),
@@ -197,9 +247,7 @@ fn clean_one(
         }
         Outcome::Document(Box::new(report))
     };
-    if let Some(file) = file {
-        file.commit().map_err(|e| failed(format!("{e:#}")))?;
-    }
+    sink.finish().map_err(failed)?;
     Ok(outcome)
 }
 
@@ -218,8 +266,16 @@ pub(crate) fn explain(place: &str, dropped: &[DroppedLine]) {
     }
 }
 
-/// JSON Lines when asked for, or for a file named `*.jsonl`.
+/// JSON Lines when asked for, or for a file named `*.jsonl` or `*.jsonl.gz`.
 fn is_jsonl(args: &Args, job: &Job) -> bool {
     args.jsonl
-        || matches!(&job.source, Source::File(path) if path.extension().is_some_and(|e| e == "jsonl"))
+        || matches!(&job.source, Source::File(path) if {
+            let name = path.to_string_lossy();
+            name.ends_with(".jsonl") || name.ends_with(".jsonl.gz")
+        })
+}
+
+/// A gzip file, by its name.
+fn is_gzip(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e == "gz")
 }

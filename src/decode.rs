@@ -33,18 +33,40 @@ pub struct Decoded {
 
 /// Decodes `bytes`, detecting the encoding.
 pub fn decode(bytes: &[u8]) -> Decoded {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return decode_with(encoding, &bytes[bom_len..], true);
+    decode_as(bytes, None)
+}
+
+/// Decodes `bytes` as `forced`, or, if `None`, as detected. A byte order
+/// mark of the encoding used is skipped either way.
+pub fn decode_as(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded {
+    if forced.is_none() && Encoding::for_bom(bytes).is_none() {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return Decoded {
+                text: text.to_string(),
+                encoding: UTF_8.name(),
+                bom: false,
+                malformed: 0,
+            };
+        }
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Decoded {
-            text: text.to_string(),
-            encoding: UTF_8.name(),
-            bom: false,
-            malformed: 0,
-        };
+    let (encoding, bom_len) = choose(bytes, true, forced);
+    decode_with(encoding, &bytes[bom_len..], bom_len > 0)
+}
+
+/// The encoding to read text starting with `prefix` in (`complete`: the
+/// prefix is the whole text), and the length of its byte order mark: the
+/// forced one, else the one a byte order mark names, else the detected one.
+fn choose(
+    prefix: &[u8],
+    complete: bool,
+    forced: Option<&'static Encoding>,
+) -> (&'static Encoding, usize) {
+    match (forced, Encoding::for_bom(prefix)) {
+        (Some(forced), Some((named, bom_len))) if named == forced => (forced, bom_len),
+        (Some(forced), _) => (forced, 0),
+        (None, Some((named, bom_len))) => (named, bom_len),
+        (None, None) => (detect(prefix, complete), 0),
     }
-    decode_with(detect(bytes, true), bytes, false)
 }
 
 /// The encoding of text without a byte order mark that starts with
@@ -111,11 +133,8 @@ impl<R: Read> StreamDecoder<R> {
                 Err(e) => return Err(e),
             }
         }
-        let (encoding, bom, start) = match (forced, Encoding::for_bom(&buf[..end])) {
-            (Some(encoding), _) => (encoding, false, 0),
-            (None, Some((encoding, bom_len))) => (encoding, true, bom_len),
-            (None, None) => (detect(&buf[..end], eof), false, 0),
-        };
+        let (encoding, start) = choose(&buf[..end], eof, forced);
+        let bom = start > 0;
         let binary = looks_binary(&buf[..end]);
         Ok(StreamDecoder {
             binary,
@@ -161,28 +180,8 @@ impl<R: Read> StreamDecoder<R> {
             }
             self.fill()?;
         }
-        let last = self.eof;
         let input = &self.buf[self.start..self.end];
-        out.reserve(
-            self.decoder
-                .max_utf8_buffer_length_without_replacement(input.len())
-                .unwrap_or(input.len() * 3),
-        );
-        let mut rest = input;
-        loop {
-            let (result, read) = self
-                .decoder
-                .decode_to_string_without_replacement(rest, out, last);
-            rest = &rest[read..];
-            match result {
-                DecoderResult::InputEmpty => break,
-                DecoderResult::Malformed(_, _) => {
-                    self.malformed += 1;
-                    out.push('\u{FFFD}');
-                }
-                DecoderResult::OutputFull => out.reserve(rest.len() * 3 + 16),
-            }
-        }
+        self.malformed += decode_into(&mut self.decoder, input, self.eof, out);
         self.start = self.end;
         Ok(true)
     }
@@ -210,7 +209,20 @@ impl<R: Read> StreamDecoder<R> {
 /// Decodes `bytes` as `encoding`, counting malformed sequences.
 pub fn decode_with(encoding: &'static Encoding, bytes: &[u8], bom: bool) -> Decoded {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut text = String::with_capacity(
+    let mut text = String::new();
+    let malformed = decode_into(&mut decoder, bytes, true, &mut text);
+    Decoded {
+        text,
+        encoding: encoding.name(),
+        bom,
+        malformed,
+    }
+}
+
+/// Appends `bytes` decoded by `decoder` to `out`, malformed sequences as
+/// U+FFFD; returns how many there were. `last`: no more bytes follow.
+fn decode_into(decoder: &mut Decoder, bytes: &[u8], last: bool, out: &mut String) -> usize {
+    out.reserve(
         decoder
             .max_utf8_buffer_length_without_replacement(bytes.len())
             .unwrap_or(bytes.len() * 3),
@@ -218,24 +230,16 @@ pub fn decode_with(encoding: &'static Encoding, bytes: &[u8], bom: bool) -> Deco
     let mut malformed = 0;
     let mut rest = bytes;
     loop {
-        let (result, read) = decoder.decode_to_string_without_replacement(rest, &mut text, true);
+        let (result, read) = decoder.decode_to_string_without_replacement(rest, out, last);
         rest = &rest[read..];
         match result {
-            DecoderResult::InputEmpty => break,
+            DecoderResult::InputEmpty => return malformed,
             DecoderResult::Malformed(_, _) => {
                 malformed += 1;
-                text.push('\u{FFFD}');
+                out.push('\u{FFFD}');
             }
-            DecoderResult::OutputFull => {
-                text.reserve(rest.len() * 3 + 16);
-            }
+            DecoderResult::OutputFull => out.reserve(rest.len() * 3 + 16),
         }
-    }
-    Decoded {
-        text,
-        encoding: encoding.name(),
-        bom,
-        malformed,
     }
 }
 
@@ -342,6 +346,22 @@ mod tests {
                 assert_eq!(stream.malformed(), 0);
             }
         }
+    }
+
+    #[test]
+    fn a_forced_encoding_skips_its_own_bom_in_both_paths() {
+        let bytes = b"\xef\xbb\xbf\xe4\xb8\xad";
+        let whole = decode_as(bytes, Some(UTF_8));
+        assert_eq!((whole.text.as_str(), whole.bom), ("中", true));
+        let mut stream = StreamDecoder::new(&bytes[..], Some(UTF_8)).unwrap();
+        let mut out = String::new();
+        while stream.read_chunk(&mut out).unwrap() {}
+        assert_eq!((out.as_str(), stream.bom()), ("中", true));
+        // A BOM of another encoding is text in the forced one.
+        assert_eq!(
+            decode_as(bytes, Some(encoding_rs::WINDOWS_1252)).text,
+            "ï»¿ä¸\u{AD}"
+        );
     }
 
     #[test]

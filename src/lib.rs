@@ -513,15 +513,7 @@ impl Cleaner {
     /// Cleans bytes in any encoding zhclean can detect (or the one
     /// [`Options::encoding`] names).
     pub fn clean_bytes(&self, bytes: &[u8]) -> Cleaned {
-        let decoded = match self.options.encoding {
-            Some(encoding) => match encoding_rs::Encoding::for_bom(bytes) {
-                Some((bom_encoding, len)) if bom_encoding == encoding => {
-                    decode::decode_with(encoding, &bytes[len..], true)
-                }
-                _ => decode::decode_with(encoding, bytes, false),
-            },
-            None => decode::decode(bytes),
-        };
+        let decoded = decode::decode_as(bytes, self.options.encoding);
         let mut cleaned = self.clean(&decoded.text);
         cleaned.report.decode = Some(DecodeReport {
             encoding: decoded.encoding.to_string(),

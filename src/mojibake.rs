@@ -57,23 +57,28 @@ pub struct MojibakeCounts {
 }
 
 /// One way of going wrong: bytes in `right` were decoded as `wrong`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 struct Kind {
     wrong: &'static Encoding,
     right: &'static Encoding,
-    name: &'static str,
+    /// Its counter in the report.
+    count: fn(&mut MojibakeCounts) -> &mut usize,
 }
 
 /// Every way of going wrong that is tried.
 fn kinds() -> [Kind; 6] {
-    let kind = |wrong, right, name| Kind { wrong, right, name };
+    let kind = |wrong, right, count| Kind {
+        wrong,
+        right,
+        count,
+    };
     [
-        kind(GBK, UTF_8, "utf8_as_gbk"),
-        kind(BIG5, UTF_8, "utf8_as_big5"),
-        kind(WINDOWS_1252, UTF_8, "utf8_as_latin"),
-        kind(GBK, BIG5, "big5_as_gbk"),
-        kind(BIG5, GBK, "gbk_as_big5"),
-        kind(WINDOWS_1252, GBK, "gbk_as_latin"),
+        kind(GBK, UTF_8, |c| &mut c.utf8_as_gbk),
+        kind(BIG5, UTF_8, |c| &mut c.utf8_as_big5),
+        kind(WINDOWS_1252, UTF_8, |c| &mut c.utf8_as_latin),
+        kind(GBK, BIG5, |c| &mut c.big5_as_gbk),
+        kind(BIG5, GBK, |c| &mut c.gbk_as_big5),
+        kind(WINDOWS_1252, GBK, |c| &mut c.gbk_as_latin),
     ]
 }
 
@@ -110,7 +115,7 @@ pub fn repair(text: &str) -> (String, MojibakeCounts) {
         match repair_line(body, tables) {
             Some((fixed, kinds)) => {
                 for kind in &kinds {
-                    *count_of(&mut counts, kind.name) += 1;
+                    *(kind.count)(&mut counts) += 1;
                 }
                 counts.double += usize::from(kinds.len() > 1);
                 counts.irreparable += irreparable_runs(&fixed);
@@ -124,17 +129,6 @@ pub fn repair(text: &str) -> (String, MojibakeCounts) {
         out.push_str(newline);
     }
     (out, counts)
-}
-
-fn count_of<'c>(counts: &'c mut MojibakeCounts, name: &str) -> &'c mut usize {
-    match name {
-        "utf8_as_gbk" => &mut counts.utf8_as_gbk,
-        "utf8_as_big5" => &mut counts.utf8_as_big5,
-        "utf8_as_latin" => &mut counts.utf8_as_latin,
-        "big5_as_gbk" => &mut counts.big5_as_gbk,
-        "gbk_as_big5" => &mut counts.gbk_as_big5,
-        _ => &mut counts.gbk_as_latin,
-    }
 }
 
 /// The repaired line and the repairs made (one or two), if any is clearly
@@ -381,21 +375,20 @@ fn irreparable_runs(text: &str) -> usize {
     runs
 }
 
-/// Garbles `text` the way `kind` does: encode with the right encoding,
-/// decode with the wrong one. For tests and benchmarks.
-#[doc(hidden)]
-pub fn garble(text: &str, wrong: &'static Encoding, right: &'static Encoding) -> Option<String> {
-    let (bytes, _, unmappable) = right.encode(text);
-    if unmappable {
-        return None;
-    }
-    let (garbled, malformed) = wrong.decode_without_bom_handling(&bytes);
-    (!malformed).then(|| garbled.into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Garbles `text` the way `kind` does: encode with the right encoding,
+    /// decode with the wrong one.
+    fn garble(text: &str, wrong: &'static Encoding, right: &'static Encoding) -> Option<String> {
+        let (bytes, _, unmappable) = right.encode(text);
+        if unmappable {
+            return None;
+        }
+        let (garbled, malformed) = wrong.decode_without_bom_handling(&bytes);
+        (!malformed).then(|| garbled.into_owned())
+    }
 
     fn check(
         original: &str,

@@ -183,27 +183,24 @@ impl SpamFilter {
             let length = features.chars;
             all_chars += length;
             let score = features.score();
+            let mut reasons = Vec::new();
             let kind = match self.chrome.find(folded) {
-                Some(_) if self.drop_chrome => DropKind::Chrome,
-                _ if self.drop_spam && score >= self.threshold => DropKind::Spam,
+                Some(phrase) if self.drop_chrome => {
+                    reasons.push(format!("chrome phrase {phrase}"));
+                    counts.chrome_lines += 1;
+                    DropKind::Chrome
+                }
+                _ if self.drop_spam && score >= self.threshold => {
+                    counts.spam_lines += 1;
+                    spam_chars += length;
+                    DropKind::Spam
+                }
                 _ => {
                     out.push_str(raw);
                     continue;
                 }
             };
-            let mut reasons = features.reasons();
-            match kind {
-                DropKind::Spam => {
-                    counts.spam_lines += 1;
-                    spam_chars += length;
-                }
-                DropKind::Chrome => {
-                    counts.chrome_lines += 1;
-                    if let Some(phrase) = self.chrome.find(folded) {
-                        reasons.insert(0, format!("chrome phrase {phrase}"));
-                    }
-                }
-            }
+            reasons.extend(features.reasons());
             dropped.push(DroppedLine {
                 line: i + 1,
                 kind,

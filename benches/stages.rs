@@ -11,10 +11,16 @@ use zhclean::{mojibake, unicode, Cleaner, Converter, Options, SpamFilter};
 const RUNS: usize = 5;
 
 fn median(mut f: impl FnMut()) -> Duration {
+    median_with(|| (), |()| f())
+}
+
+/// The median time of `f` on what `setup` makes, untimed, for each run.
+fn median_with<T>(mut setup: impl FnMut() -> T, mut f: impl FnMut(T)) -> Duration {
     let mut times: Vec<Duration> = (0..RUNS)
         .map(|_| {
+            let input = setup();
             let start = Instant::now();
-            f();
+            f(input);
             start.elapsed()
         })
         .collect();
@@ -35,7 +41,7 @@ fn main() {
     let whole = median(|| {
         std::hint::black_box(cleaner.clean(&text));
     });
-    let stages: [(&str, Duration); 6] = [
+    let stages: [(&str, Duration); 7] = [
         (
             "repair",
             median(|| drop(std::hint::black_box(mojibake::repair(&text)))),
@@ -54,8 +60,16 @@ fn main() {
             }),
         ),
         (
+            "spam score",
+            median(|| drop(std::hint::black_box(spam.assess(&stripped)))),
+        ),
+        (
             "spam",
-            median(|| drop(std::hint::black_box(spam.filter(&stripped)))),
+            // The pipeline hands the stage its own copy, filtered in place.
+            median_with(
+                || stripped.clone(),
+                |owned| drop(std::hint::black_box(spam.filter_owned(owned))),
+            ),
         ),
         (
             "convert",
@@ -67,16 +81,32 @@ fn main() {
         ),
     ];
     println!("seed page repeated to {mb:.1} MB, median of {RUNS} runs");
+    println!("(spam score: the scoring alone; spam: scoring and removing the lines)");
     println!(
         "{:12} {:>9} {:>9} {:>8}",
         "stage", "seconds", "MB/s", "share"
     );
-    for (name, time) in stages {
+    for &(name, time) in &stages {
         println!(
             "{name:12} {:9.4} {:9.1} {:7.1}%",
             time.as_secs_f64(),
             mb / time.as_secs_f64(),
             100.0 * time.as_secs_f64() / whole.as_secs_f64()
+        );
+    }
+    let time = |name: &str| {
+        stages
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t.as_secs_f64())
+    };
+    if let (Some(score), Some(spam), Some(convert)) =
+        (time("spam score"), time("spam"), time("convert"))
+    {
+        println!(
+            "spam score / convert: {:.2}; spam / convert: {:.2}",
+            score / convert,
+            spam / convert
         );
     }
     println!(

@@ -543,7 +543,7 @@ impl Cleaner {
             current = stripped.into();
         }
         if let Some(filter) = &self.spam {
-            let (kept, counts, dropped) = filter.filter(&current);
+            let (kept, counts, dropped) = filter.filter_owned(current.into_owned());
             report.spam = Some(counts);
             report.dropped = dropped;
             current = kept.into();

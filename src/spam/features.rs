@@ -4,7 +4,7 @@
 //! so a dropped line always comes with the list of what fired.
 
 use super::lexicon::Hit;
-use crate::script::is_han;
+use super::scan::{flag, LineScan};
 
 /// Weight of each distinct lexicon entry found in a line.
 const PER_HIT: f64 = 1.5;
@@ -23,22 +23,13 @@ const PER_CONTACT: f64 = 1.5;
 const SCRIPT_MISMATCH: f64 = 1.5;
 /// Among the first or last lines of the page, where injections sit.
 const AT_EDGE: f64 = 0.5;
+/// Set apart by blank lines on a page whose paragraphs are not.
+const ISOLATED: f64 = 0.5;
 /// The same line again elsewhere on the page.
 const REPEATED: f64 = 1.0;
 /// Sentence punctuation: the line reads as prose.
 const PROSE: f64 = -2.0;
 
-/// A separator between the items of an injected keyword list.
-#[inline]
-fn is_separator(c: char) -> bool {
-    matches!(c, '|' | '｜' | ',' | '，' | '_' | '-' | ' ' | '\u{3000}')
-}
-
-/// Punctuation that ends a sentence.
-#[inline]
-fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
-}
 /// Top-level domains that spam sites use.
 const TLDS: [&str; 18] = [
     "com", "net", "org", "cn", "cc", "tv", "vip", "top", "xyz", "me", "co", "io", "app", "info",
@@ -47,18 +38,16 @@ const TLDS: [&str; 18] = [
 
 /// What was observed about one line.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct LineFeatures {
-    pub(crate) hits: Vec<Hit>,
+pub(crate) struct LineFeatures<'a> {
+    pub(crate) hits: Vec<Hit<'a>>,
     /// Share of the line's letters inside lexicon entries.
     pub(crate) hit_share: f64,
     pub(crate) items: usize,
-    /// Length of the line in characters.
-    pub(crate) chars: usize,
+    /// Contact bait; looked for only where it can change the outcome (see
+    /// [`LineFeatures::may_have_contacts`]).
     pub(crate) contacts: Vec<&'static str>,
     pub(crate) sentence_punctuation: bool,
-    pub(crate) script_mismatch: bool,
-    pub(crate) at_edge: bool,
-    pub(crate) repeated: bool,
+    pub(crate) context: Context,
 }
 
 /// What the page says about a line.
@@ -66,42 +55,57 @@ pub(crate) struct LineFeatures {
 pub(crate) struct Context {
     pub(crate) script_mismatch: bool,
     pub(crate) at_edge: bool,
+    /// Blank lines on both sides, on a page whose paragraphs mostly are not.
+    pub(crate) isolated: bool,
     pub(crate) repeated: bool,
 }
 
-impl LineFeatures {
-    /// Observes `line`; `folded` is its normal form for matching (see
-    /// `lexicon::normalize`), in which `hits` were found.
-    pub(crate) fn observe(
-        line: &str,
-        folded: &str,
-        hits: Vec<Hit>,
-        context: Context,
-    ) -> LineFeatures {
-        let shape = Shape::of(line);
-        // The share of the line in lexicon entries matters only with hits.
-        let hit_share = if hits.is_empty() {
+/// The most contact bait can add to a score.
+pub(crate) const MAX_CONTACTS: f64 = 3.0 * PER_CONTACT;
+
+impl<'a> LineFeatures<'a> {
+    /// The features of a scanned line with its lexicon `hits`; contact bait
+    /// is added by [`LineFeatures::look_for_contacts`].
+    pub(crate) fn new(line: &LineScan, hits: Vec<Hit<'a>>, context: Context) -> LineFeatures<'a> {
+        let mut features = LineFeatures {
+            hit_share: 0.0,
+            hits: Vec::new(),
+            items: line.items,
+            contacts: Vec::new(),
+            sentence_punctuation: line.flags & flag::SENTENCE_END != 0,
+            context,
+        };
+        if !hits.is_empty() {
+            features.add_hits(line, hits);
+        }
+        features
+    }
+
+    /// Adds the lexicon entries found in the line.
+    pub(crate) fn add_hits(&mut self, line: &LineScan, hits: Vec<Hit<'a>>) {
+        let covered: usize = hits.iter().map(|h| h.term.chars().count() * h.count).sum();
+        self.hit_share = covered as f64 / line.letters.max(1) as f64;
+        self.hits = hits;
+    }
+
+    /// The most lexicon entries can add to the score of a line with
+    /// `anchors` anchor characters (each entry found stands on one).
+    pub(crate) fn lexicon_bound(anchors: usize) -> f64 {
+        if anchors == 0 {
             0.0
         } else {
-            let letters = folded
-                .chars()
-                .filter(|&c| c.is_ascii_alphanumeric() || is_han(c))
-                .count()
-                .max(1);
-            let covered: usize = hits.iter().map(|h| h.term.chars().count() * h.count).sum();
-            covered as f64 / letters as f64
-        };
-        LineFeatures {
-            hit_share,
-            hits,
-            items: shape.items,
-            chars: shape.chars,
-            contacts: contacts(folded),
-            sentence_punctuation: shape.sentence_punctuation,
-            script_mismatch: context.script_mismatch,
-            at_edge: context.at_edge,
-            repeated: context.repeated,
+            (PER_HIT * anchors as f64).min(MAX_LEXICON) + DENSE_HITS
         }
+    }
+
+    /// Whether the line may hold contact bait (a digit or a dot).
+    pub(crate) fn may_have_contacts(line: &LineScan) -> bool {
+        line.flags & flag::CONTACT != 0
+    }
+
+    /// Looks for contact bait in `folded`, the line's folded form.
+    pub(crate) fn look_for_contacts(&mut self, folded: &str) {
+        self.contacts = contacts(folded);
     }
 
     /// Whether the line has the shape of an injected keyword list.
@@ -118,7 +122,7 @@ impl LineFeatures {
     pub(crate) fn reasons(&self) -> Vec<String> {
         let mut reasons = Vec::new();
         self.weigh(&mut |weight, reason: &dyn Fn() -> String| {
-            reasons.push(format!("{} ({weight:+.1})", reason()));
+            reasons.push(format!("{} ({})", reason(), signed_tenths(weight)));
         });
         reasons
     }
@@ -136,16 +140,17 @@ impl LineFeatures {
             add(weight, &|| {
                 let mut categories: Vec<&str> = Vec::new();
                 for hit in &self.hits {
-                    if !categories.contains(&hit.category.as_str()) {
-                        categories.push(&hit.category);
+                    if !categories.contains(&hit.category) {
+                        categories.push(hit.category);
                     }
                 }
-                let terms: Vec<&str> = self.hits.iter().map(|h| h.term.as_str()).collect();
+                let terms: Vec<&str> = self.hits.iter().map(|h| h.term).collect();
                 format!("lexicon {}: {}", categories.join("+"), terms.join(", "))
             });
             if self.hit_share >= DENSE_SHARE {
                 add(DENSE_HITS, &|| {
-                    format!("{:.0}% of the line is lexicon", 100.0 * self.hit_share)
+                    let percent = (100.0 * self.hit_share).round() as u32;
+                    format!("{percent}% of the line is lexicon")
                 });
             }
         }
@@ -159,15 +164,18 @@ impl LineFeatures {
                 format!("contact: {}", self.contacts.join(", "))
             });
         }
-        if self.script_mismatch {
+        if self.context.script_mismatch {
             add(SCRIPT_MISMATCH, &|| {
                 "Simplified line in a Traditional page".into()
             });
         }
-        if self.at_edge {
+        if self.context.at_edge {
             add(AT_EDGE, &|| "at the edge of the page".into());
         }
-        if self.repeated {
+        if self.context.isolated {
+            add(ISOLATED, &|| "set apart by blank lines".into());
+        }
+        if self.context.repeated {
             add(REPEATED, &|| "repeated on the page".into());
         }
         if self.sentence_punctuation {
@@ -177,33 +185,14 @@ impl LineFeatures {
     }
 }
 
-/// What one pass over a line sees.
-struct Shape {
-    /// Non-empty items between separators.
-    items: usize,
-    chars: usize,
-    sentence_punctuation: bool,
-}
-
-impl Shape {
-    fn of(line: &str) -> Shape {
-        let mut shape = Shape {
-            items: 0,
-            chars: 0,
-            sentence_punctuation: false,
-        };
-        let mut in_item = false;
-        for c in line.chars() {
-            shape.chars += 1;
-            let separator = is_separator(c);
-            if !separator && !in_item {
-                shape.items += 1;
-            }
-            in_item = !separator;
-            shape.sentence_punctuation |= is_sentence_end(c);
-        }
-        shape
-    }
+/// `weight` as `+1.5`: one decimal, always signed. (Written out by hand:
+/// `{:+.1}` takes the slow exact path of float formatting, and every
+/// dropped line has several reasons.)
+fn signed_tenths(weight: f64) -> String {
+    let tenths = (weight * 10.0).round() as i64;
+    let sign = if tenths < 0 { '-' } else { '+' };
+    let abs = tenths.unsigned_abs();
+    format!("{sign}{}.{}", abs / 10, abs % 10)
 }
 
 /// The kinds of contact bait in `folded` (half-width, lower-case, no blanks).
@@ -275,11 +264,17 @@ fn has_id(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spam::scan::CharTable;
 
-    fn hit(term: &str) -> Hit {
+    fn scanned(line: &str) -> LineScan {
+        let table = CharTable::build(Default::default(), Default::default());
+        table.scan(line).0.remove(0)
+    }
+
+    fn hit(term: &str) -> Hit<'_> {
         Hit {
-            category: "porn".into(),
-            term: term.into(),
+            category: "porn",
+            term,
             count: 1,
         }
     }
@@ -290,15 +285,10 @@ mod tests {
         let context = Context {
             script_mismatch: true,
             at_edge: true,
-            repeated: false,
+            ..Context::default()
         };
         let hits = vec![hit("制片厂"), hit("吃瓜网"), hit("阴抖"), hit("麻豆")];
-        let f = LineFeatures::observe(
-            line,
-            "花季91制片厂|娱乐吃瓜网|阴抖app|麻豆文化传媒在线看",
-            hits,
-            context,
-        );
+        let f = LineFeatures::new(&scanned(line), hits, context);
         assert_eq!(f.score(), 6.0 + 2.5 + 1.5 + 0.5);
         assert_eq!(f.reasons()[1], "list of 4 separated items (+2.5)");
     }
@@ -306,9 +296,19 @@ mod tests {
     #[test]
     fn prose_with_one_keyword_scores_low() {
         let line = "警方近日捣毁一个以百家乐为幌子的赌博团伙，抓获嫌疑人12名。";
-        let score =
-            LineFeatures::observe(line, line, vec![hit("百家乐")], Context::default()).score();
+        let line = scanned(line);
+        let score = LineFeatures::new(&line, vec![hit("百家乐")], Context::default()).score();
         assert!(score < 0.0, "{score}");
+        assert!(LineFeatures::may_have_contacts(&line));
+        assert!(!LineFeatures::may_have_contacts(&scanned("加微信有惊喜")));
+    }
+
+    #[test]
+    fn weights_read_with_one_decimal() {
+        assert_eq!(signed_tenths(2.5), "+2.5");
+        assert_eq!(signed_tenths(-2.0), "-2.0");
+        assert_eq!(signed_tenths(0.0), "+0.0");
+        assert_eq!(signed_tenths(6.0), "+6.0");
     }
 
     #[test]

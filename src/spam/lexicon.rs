@@ -1,16 +1,25 @@
 //! Keyword lexicons and chrome phrases, and matching them.
 //!
-//! Entries are kept in Simplified; lines are folded to Simplified character
-//! by character before matching, so one entry serves both scripts. All
-//! keyword entries of all categories go into one Aho-Corasick automaton, so
-//! a line is scanned once whatever the size of the lexicons.
+//! Entries are kept in their folded form (Simplified, half-width, lower-case,
+//! no blanks; see [`fold`]), so each is found in every spelling that folds
+//! to it: Traditional, full-width, spaced out.
+//!
+//! Matching is anchored: each entry is watched for by its rarest character
+//! (by the frequency table of [`crate::freq`]), and only where the page scan
+//! meets such a character are the entries anchored on it compared with the
+//! text around it. Rare characters are rare, so almost every line costs
+//! nothing beyond the scan that reads it anyway, whatever the size of the
+//! lexicons; an automaton over the whole page would read every byte again.
 
-use std::collections::HashSet;
+use std::cmp::Reverse;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
+use std::collections::{HashMap, HashSet};
 
-use crate::script::{is_han, ScriptCounts, ScriptTables};
+use crate::freq;
+use crate::script::{is_han, ScriptTables};
 
+use super::scan::{CharTable, ChromeStarts};
 use super::SpamError;
 
 /// The lexicons that ship with zhclean: (category, text).
@@ -27,21 +36,36 @@ pub(crate) const BUILTIN_CHROME: &str = include_str!("../../data/spam/chrome.txt
 
 /// How many characters of a line the chrome check looks at; a longer line is
 /// chrome only by a prefix phrase.
-const CHROME_HEAD: usize = 64;
+pub(crate) const CHROME_HEAD: usize = 64;
 
-/// Spam keywords by category, compiled for matching.
+/// How many distinct characters entries can be anchored on.
+pub(crate) const MAX_ANCHORS: usize = 0x7FFF;
+
+/// Spam keywords by category.
 #[derive(Debug)]
 pub(crate) struct Lexicon {
-    automaton: AhoCorasick,
-    /// For each pattern: its category and text.
-    entries: Vec<(String, String)>,
+    entries: Vec<Entry>,
+    /// The characters entries are anchored on, each with its slot in
+    /// `anchored`.
+    anchors: HashMap<char, usize>,
+    /// For each anchor character: the entries anchored on it, and where in
+    /// them it stands.
+    anchored: Vec<Vec<(usize, usize)>>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    category: String,
+    /// The folded text.
+    term: String,
+    chars: Vec<char>,
 }
 
 /// A keyword found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Hit {
-    pub(crate) category: String,
-    pub(crate) term: String,
+pub(crate) struct Hit<'a> {
+    pub(crate) category: &'a str,
+    pub(crate) term: &'a str,
     /// How often it occurs in the line.
     pub(crate) count: usize,
 }
@@ -51,41 +75,165 @@ impl Lexicon {
     pub(crate) fn build<'a>(
         sources: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Lexicon, SpamError> {
-        let mut entries: Vec<(String, String)> = Vec::new();
+        let tables = ScriptTables::get();
+        let mut entries = Vec::new();
+        let mut anchors: HashMap<char, usize> = HashMap::new();
+        let mut anchored: Vec<Vec<(usize, usize)>> = Vec::new();
         let mut seen = HashSet::new();
         for (category, text) in sources {
-            for term in entry_lines(text) {
-                let term = normalize_term(term);
-                if seen.insert(term.clone()) {
-                    entries.push((category.to_string(), term));
+            for line in entry_lines(text) {
+                let mut term = String::new();
+                fold_into(line, tables, &mut term);
+                if !seen.insert(term.clone()) {
+                    continue;
                 }
+                let chars: Vec<char> = term.chars().collect();
+                let Some((at, &anchor)) = chars
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|&(_, &c)| commonness(c))
+                else {
+                    continue;
+                };
+                let slot = *anchors.entry(anchor).or_insert_with(|| {
+                    anchored.push(Vec::new());
+                    anchored.len() - 1
+                });
+                anchored[slot].push((entries.len(), at));
+                entries.push(Entry {
+                    category: category.to_string(),
+                    term,
+                    chars,
+                });
             }
         }
-        let automaton = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .build(entries.iter().map(|(_, term)| term))
-            .map_err(|e| SpamError::Lexicon(e.to_string()))?;
-        Ok(Lexicon { automaton, entries })
+        if entries.is_empty() {
+            return Err(SpamError::Lexicon("no entries".into()));
+        }
+        if anchored.len() > MAX_ANCHORS {
+            return Err(SpamError::Lexicon(format!(
+                "entries need {} distinct anchor characters, more than {MAX_ANCHORS}",
+                anchored.len()
+            )));
+        }
+        Ok(Lexicon {
+            entries,
+            anchors,
+            anchored,
+        })
     }
 
-    /// The distinct entries found in `folded` (a line in [`normalize`]d form).
-    pub(crate) fn hits(&self, folded: &str) -> Vec<Hit> {
-        let mut found: Vec<Hit> = Vec::new();
-        for m in self.automaton.find_iter(folded) {
-            let (category, term) = &self.entries[m.pattern().as_usize()];
-            match found.iter_mut().find(|h| &h.term == term) {
-                Some(hit) => hit.count += 1,
-                None => found.push(Hit {
-                    category: category.clone(),
-                    term: term.clone(),
-                    count: 1,
-                }),
+    /// The characters entries are anchored on, with their slots (for
+    /// [`CharTable::anchor_slot`]).
+    pub(crate) fn anchor_slots(&self) -> &HashMap<char, usize> {
+        &self.anchors
+    }
+
+    /// The entries found in `line`, leftmost first and the longest of those
+    /// starting at one place, not overlapping; `anchors` are the byte
+    /// offsets of the line's anchor characters (from the page scan).
+    pub(crate) fn find(&self, table: &CharTable, line: &str, anchors: &[usize]) -> Vec<usize> {
+        let mut matches = Vec::new();
+        for &at in anchors {
+            let Some(c) = line[at..].chars().next() else {
+                continue;
+            };
+            let Some(candidates) = table
+                .anchor_slot(c)
+                .and_then(|slot| self.anchored.get(slot))
+            else {
+                continue;
+            };
+            let after = at + c.len_utf8();
+            // The neighbours rule out most candidates at once.
+            let next = line[after..].chars().find_map(|c| table.fold(c));
+            let previous = line[..at].chars().rev().find_map(|c| table.fold(c));
+            for &(entry, index) in candidates {
+                let chars = &self.entries[entry].chars;
+                let differs = |i: Option<usize>, neighbour: Option<char>| {
+                    i.and_then(|i| chars.get(i))
+                        .is_some_and(|&w| Some(w) != neighbour)
+                };
+                if differs(Some(index + 1), next) || differs(index.checked_sub(1), previous) {
+                    continue;
+                }
+                let mut before = line[..at].char_indices().rev();
+                let Some(start) = matched(table, &mut before, chars[..index].iter().rev(), at)
+                else {
+                    continue;
+                };
+                let mut rest = line[after..]
+                    .char_indices()
+                    .map(|(i, c)| (after + i + c.len_utf8(), c));
+                let Some(end) = matched(table, &mut rest, chars[index + 1..].iter(), after) else {
+                    continue;
+                };
+                matches.push((start, Reverse(chars.len()), end, entry));
+            }
+        }
+        matches.sort_unstable();
+        let mut found = Vec::new();
+        let mut free_from = 0;
+        for (start, _, end, entry) in matches {
+            if start >= free_from {
+                found.push(entry);
+                free_from = end;
             }
         }
         found
     }
+
+    /// The distinct entries among `found` (entry numbers from [`Lexicon::find`]).
+    pub(crate) fn hits(&self, found: impl IntoIterator<Item = usize>) -> Vec<Hit<'_>> {
+        let mut hits: Vec<Hit> = Vec::new();
+        for entry in found {
+            let Entry { category, term, .. } = &self.entries[entry];
+            match hits.iter_mut().find(|h| h.term == term) {
+                Some(hit) => hit.count += 1,
+                None => hits.push(Hit {
+                    category,
+                    term,
+                    count: 1,
+                }),
+            }
+        }
+        hits
+    }
+}
+
+/// Walks `text` (positions and characters, blanks skipped) along `want`;
+/// the position of the last character matched (`from` if `want` is empty),
+/// or `None` at the first that differs.
+fn matched<'a>(
+    table: &CharTable,
+    text: &mut impl Iterator<Item = (usize, char)>,
+    want: impl Iterator<Item = &'a char>,
+    from: usize,
+) -> Option<usize> {
+    let mut position = from;
+    for &w in want {
+        let (at, folded) = text.find_map(|(at, c)| table.fold(c).map(|f| (at, f)))?;
+        if folded != w {
+            return None;
+        }
+        position = at;
+    }
+    Some(position)
+}
+
+/// How common `c` is in text; entries are anchored on their least common
+/// character. ASCII letters are rarer in Chinese text than its common
+/// characters, and rank among themselves by their frequency in English;
+/// digits and punctuation are everywhere.
+fn commonness(c: char) -> u64 {
+    const LETTERS: &str = "zqxjkvbpygfwmucldrhsnioate";
+    if let Some(rank) = LETTERS.find(c) {
+        return 1_000 + 100 * rank as u64;
+    }
+    if c.is_ascii() {
+        return u64::MAX;
+    }
+    freq::count(c)
 }
 
 /// Phrases that make up a whole line of page chrome.
@@ -93,29 +241,58 @@ impl Lexicon {
 pub(crate) struct ChromePhrases {
     exact: HashSet<String>,
     prefixes: Vec<String>,
-    /// Phrases that make a short line chrome wherever they stand in it.
+    /// Phrases that make a short line chrome wherever they stand in it, and
+    /// an automaton that finds any of them in one pass.
     within: Vec<String>,
+    within_matcher: Option<AhoCorasick>,
 }
 
 /// The longest line, in characters, that a `~` phrase makes chrome.
-const CHROME_WITHIN_MAX: usize = 40;
+pub(crate) const CHROME_WITHIN_MAX: usize = 40;
 
 impl ChromePhrases {
     pub(crate) fn parse(text: &str) -> ChromePhrases {
+        let tables = ScriptTables::get();
+        let key = |phrase: &str| {
+            let mut folded = String::new();
+            fold_into(phrase, tables, &mut folded);
+            chrome_key(&folded)
+        };
         let mut phrases = ChromePhrases::default();
         for entry in entry_lines(text) {
             if let Some(prefix) = entry.strip_suffix('*') {
-                phrases.prefixes.push(chrome_key(prefix));
+                phrases.prefixes.push(key(prefix));
             } else if let Some(phrase) = entry.strip_prefix('~') {
-                phrases.within.push(chrome_key(phrase));
+                phrases.within.push(key(phrase));
             } else {
-                phrases.exact.insert(chrome_key(entry));
+                phrases.exact.insert(key(entry));
             }
         }
+        // Phrases are short and few; the automaton cannot fail to build.
+        phrases.within_matcher = AhoCorasick::new(&phrases.within).ok();
         phrases
     }
 
-    /// The phrase that makes `folded` (a line in [`normalize`]d form)
+    /// The characters chrome phrases and counter words start with.
+    pub(crate) fn starts(&self) -> ChromeStarts {
+        let first = |phrase: &String| phrase.chars().next();
+        ChromeStarts {
+            start: self
+                .exact
+                .iter()
+                .chain(&self.prefixes)
+                .filter_map(first)
+                .collect(),
+            counter: COUNTER_WORDS
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .collect(),
+            prefix: self.prefixes.iter().filter_map(first).collect(),
+            within: self.within.iter().filter_map(first).collect(),
+        }
+    }
+
+    /// The phrase that makes `folded` (a line in [`fold`]ed form)
     /// chrome, or the shape: a breadcrumb trail or a bar of counters.
     pub(crate) fn find(&self, folded: &str) -> Option<&str> {
         // Chrome is short, or starts with a prefix phrase: the start of a
@@ -155,10 +332,10 @@ impl ChromePhrases {
             return Some(prefix);
         }
         if folded.chars().count() <= CHROME_WITHIN_MAX {
+            let found = self.within_matcher.as_ref()?.find(&key)?;
             return self
                 .within
-                .iter()
-                .find(|p| key.contains(p.as_str()))
+                .get(found.pattern().as_usize())
                 .map(String::as_str);
         }
         None
@@ -218,43 +395,28 @@ fn is_counter_bar(folded: &str) -> bool {
     true
 }
 
-/// Appends to `out` the form lexicons and chrome phrases are matched on:
-/// Traditional-only characters folded to Simplified, full-width letters and
-/// digits to ASCII, ASCII lower-cased, blanks removed (`麻 豆` is `麻豆`).
-/// Returns the line's script counts, seen on the way.
-pub(crate) fn normalize(line: &str, tables: &ScriptTables, out: &mut String) -> ScriptCounts {
-    let mut counts = ScriptCounts::default();
-    for c in line.chars() {
-        if c.is_ascii() {
-            if !c.is_ascii_whitespace() {
-                out.push(c.to_ascii_lowercase());
-            }
-            continue;
-        }
-        let c = match c as u32 {
-            0xFF01..=0xFF5E => {
-                char::from_u32(c as u32 - 0xFEE0).map_or(c, |a| a.to_ascii_lowercase())
-            }
-            _ => match tables.simplified(c) {
-                Some(simplified) => {
-                    counts.traditional += 1;
-                    simplified
-                }
-                None => {
-                    counts.simplified += usize::from(tables.is_simplified_only(c));
-                    c
-                }
-            },
-        };
-        if !c.is_whitespace() {
-            out.push(c);
-        }
+/// The form a character takes for matching: Traditional-only characters
+/// folded to Simplified, full-width letters and digits to ASCII, ASCII
+/// lower-cased; `None` for a blank, which is left out (`麻 豆` is `麻豆`).
+#[inline]
+pub(crate) fn fold(c: char, tables: &ScriptTables) -> Option<char> {
+    if c.is_ascii() {
+        return (!c.is_ascii_whitespace()).then(|| c.to_ascii_lowercase());
     }
-    counts
+    let folded = match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).map_or(c, |a| a.to_ascii_lowercase()),
+        _ => tables.simplified(c).unwrap_or(c),
+    };
+    (!folded.is_whitespace()).then_some(folded)
+}
+
+/// Appends the folded form of `text` (see [`fold`]) to `out`.
+pub(crate) fn fold_into(text: &str, tables: &ScriptTables, out: &mut String) {
+    out.extend(text.chars().filter_map(|c| fold(c, tables)));
 }
 
 /// Whether `c` stays in a chrome key: letters, not blanks, punctuation or digits.
-fn keeps_in_key(c: char) -> bool {
+pub(crate) fn keeps_in_key(c: char) -> bool {
     c.is_ascii_alphabetic() || is_han(c) || (!c.is_ascii() && c.is_alphabetic())
 }
 
@@ -267,10 +429,6 @@ pub(crate) fn chrome_key(text: &str) -> String {
         .collect()
 }
 
-fn normalize_term(term: &str) -> String {
-    term.to_lowercase()
-}
-
 /// The entries of a lexicon file: trimmed, non-empty, not comments.
 fn entry_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
@@ -281,14 +439,40 @@ fn entry_lines(text: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spam::scan::{CharTable, ChromeStarts};
+
+    fn terms(lex: &Lexicon, text: &str) -> Vec<String> {
+        let starts = ChromeStarts::default();
+        let table = CharTable::build(lex.anchor_slots().clone(), starts);
+        let (lines, anchors) = table.scan(text);
+        let anchors = lines[0].anchors(&anchors);
+        let hits = lex.hits(lex.find(&table, text, anchors));
+        hits.into_iter().map(|h| h.term.to_string()).collect()
+    }
 
     #[test]
     fn finds_distinct_hits_once() {
-        let lex = Lexicon::build([("porn", "# c\n麻豆\n吃瓜网\n91香蕉\n")]).unwrap();
-        let hits = lex.hits("麻豆传媒|麻豆|吃瓜网|91香蕉视频");
-        let terms: Vec<_> = hits.iter().map(|h| h.term.as_str()).collect();
-        assert_eq!(terms, ["麻豆", "吃瓜网", "91香蕉"]);
-        assert!(lex.hits("今天天气很好").is_empty());
+        let lex = Lexicon::build([("porn", "# c\n麻豆\n吃瓜网\n91香蕉\n香蕉视频\n")]).unwrap();
+        assert_eq!(
+            terms(&lex, "麻豆传媒|麻豆|吃瓜网|91香蕉视频"),
+            ["麻豆", "吃瓜网", "91香蕉"]
+        );
+        assert!(terms(&lex, "今天天气很好").is_empty());
+    }
+
+    #[test]
+    fn finds_every_spelling_of_an_entry() {
+        let lex = Lexicon::build([("gambling", "澳門新葡京\nBet365\n")]).unwrap();
+        for text in [
+            "澳门新葡京",
+            "澳門新葡京",
+            "澳 门 新 葡 京",
+            "ＢＥＴ３６５",
+            "bet 365",
+        ] {
+            assert_eq!(terms(&lex, text).len(), 1, "{text}");
+        }
+        assert_eq!(terms(&lex, "澳门新葡京")[0], "澳门新葡京");
     }
 
     #[test]

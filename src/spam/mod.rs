@@ -15,23 +15,32 @@
 //! evidence: injected lines are written in Simplified while the page is
 //! Traditional. Word lists are matched on a character-by-character
 //! Simplified fold of the line, so they serve both scripts.
+//!
+//! The page is read once ([`scan`]); what is dear (folding a line into a
+//! string, looking for contact bait and chrome phrases) is done only for the
+//! lines where it can change the outcome.
 
 pub(crate) mod features;
 pub(crate) mod lexicon;
+pub(crate) mod scan;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
 use serde::Serialize;
 
 use crate::script::{ScriptCounts, ScriptTables};
-use std::collections::HashMap;
 
-use features::{Context, LineFeatures};
+use features::{Context, LineFeatures, MAX_CONTACTS};
 use lexicon::{ChromePhrases, Lexicon};
+use scan::{CharTable, LineScan};
 
 /// How many non-blank lines at each end of a page count as its edge.
 const EDGE_LINES: usize = 3;
 
-/// The longest line, in bytes of normal form, checked for repetition.
-const REPEAT_MAX_BYTES: usize = 300;
+/// The longest line, in bytes, checked for repetition.
+pub(crate) const REPEAT_MAX_BYTES: usize = 300;
 
 /// The default score at or above which a line is dropped as spam.
 pub const DEFAULT_THRESHOLD: f64 = 5.0;
@@ -86,8 +95,8 @@ pub struct SpamCounts {
     pub spam_lines: usize,
     /// Lines dropped as page chrome.
     pub chrome_lines: usize,
-    /// The document's spam score: the share of its text (characters of
-    /// non-blank lines) in lines dropped as spam, 0 to 1.
+    /// The document's spam score: the share of its text (characters other
+    /// than blanks) in lines dropped as spam, 0 to 1.
     pub spam_share: f64,
 }
 
@@ -96,6 +105,7 @@ pub struct SpamCounts {
 pub struct SpamFilter {
     lexicon: Lexicon,
     chrome: ChromePhrases,
+    table: CharTable,
     threshold: f64,
     drop_spam: bool,
     drop_chrome: bool,
@@ -118,9 +128,13 @@ impl SpamFilter {
             .iter()
             .copied()
             .chain(extra.iter().map(|(c, t)| (c.as_str(), t.as_str())));
+        let lexicon = Lexicon::build(sources)?;
+        let chrome = ChromePhrases::parse(lexicon::BUILTIN_CHROME);
+        let table = CharTable::build(lexicon.anchor_slots().clone(), chrome.starts());
         Ok(SpamFilter {
-            lexicon: Lexicon::build(sources)?,
-            chrome: ChromePhrases::parse(lexicon::BUILTIN_CHROME),
+            lexicon,
+            chrome,
+            table,
             threshold,
             drop_spam: true,
             drop_chrome: true,
@@ -137,68 +151,118 @@ impl SpamFilter {
 
     /// `text` without its spam and chrome lines, the counts, and each dropped
     /// line with its reasons.
+    ///
+    /// ```
+    /// use zhclean::{DropKind, SpamFilter};
+    ///
+    /// let filter = SpamFilter::new(zhclean::spam::DEFAULT_THRESHOLD)?;
+    /// let page = "澳门新葡京|注册送彩金|百家乐|真人娱乐|体育投注\n今天天气很好。\n全部评论\n";
+    /// let (kept, counts, dropped) = filter.filter(page);
+    /// assert_eq!(kept, "今天天气很好。\n");
+    /// assert_eq!((counts.spam_lines, counts.chrome_lines), (1, 1));
+    /// assert_eq!(dropped[0].kind, DropKind::Spam);
+    /// # Ok::<(), zhclean::SpamError>(())
+    /// ```
     pub fn filter(&self, text: &str) -> (String, SpamCounts, Vec<DroppedLine>) {
-        let tables = ScriptTables::get();
-        // Every line in normal form, in one buffer, with its script counts.
-        let lines: Vec<&str> = text.split_inclusive('\n').collect();
-        let mut folded_all = String::with_capacity(text.len());
-        let mut spans = Vec::with_capacity(lines.len());
-        let mut page_script = ScriptCounts::default();
-        for raw in &lines {
-            let start = folded_all.len();
-            let script = lexicon::normalize(raw, tables, &mut folded_all);
-            page_script += script;
-            spans.push((start, folded_all.len(), script));
+        let (removed, counts, dropped) = self.judge(text);
+        let mut kept = String::with_capacity(text.len());
+        let mut from = 0;
+        for range in removed {
+            kept.push_str(&text[from..range.start]);
+            from = range.end;
         }
-        let traditional_page = page_script.is_traditional();
-        // Repetition is looked for among short lines: injected lines are.
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for &(start, end, _) in &spans {
-            if start < end && end - start <= REPEAT_MAX_BYTES {
-                *seen.entry(&folded_all[start..end]).or_default() += 1;
-            }
-        }
-        let non_blank = spans.iter().filter(|(start, end, _)| start < end).count();
-        let mut rank = 0;
+        kept.push_str(&text[from..]);
+        (kept, counts, dropped)
+    }
 
-        let mut out = String::with_capacity(text.len());
+    /// As [`SpamFilter::filter`], reusing `text`'s buffer: nothing is copied
+    /// when nothing is dropped, and only what follows a dropped line moves.
+    pub fn filter_owned(&self, mut text: String) -> (String, SpamCounts, Vec<DroppedLine>) {
+        let (removed, counts, dropped) = self.judge(&text);
+        if let Some(first) = removed.first() {
+            let mut write = first.start;
+            let mut read = first.end;
+            // SAFETY: every range removed is a whole line with its `\n`, so
+            // the bytes kept are whole lines: valid UTF-8 still.
+            let bytes = unsafe { text.as_mut_vec() };
+            for range in &removed[1..] {
+                bytes.copy_within(read..range.start, write);
+                write += range.start - read;
+                read = range.end;
+            }
+            bytes.copy_within(read.., write);
+            write += bytes.len() - read;
+            bytes.truncate(write);
+        }
+        (text, counts, dropped)
+    }
+
+    /// Scores `text` without changing it: the counts, with the document's
+    /// spam share, and the lines [`SpamFilter::filter`] would drop, with
+    /// their reasons. For corpus builders who keep or drop whole documents.
+    pub fn assess(&self, text: &str) -> (SpamCounts, Vec<DroppedLine>) {
+        let (_, counts, dropped) = self.judge(text);
+        (counts, dropped)
+    }
+
+    /// The byte ranges of the lines to drop (each with its `\n`), the counts,
+    /// and why each is dropped.
+    fn judge(&self, text: &str) -> (Vec<Range<usize>>, SpamCounts, Vec<DroppedLine>) {
+        let (lines, anchors) = self.table.scan(text);
+        let page = Page::observe(&lines);
+        let mut removed = Vec::new();
         let mut counts = SpamCounts::default();
         let mut dropped = Vec::new();
         let mut spam_chars = 0;
         let mut all_chars = 0;
-        for (i, (raw, &(start, end, script))) in lines.iter().zip(&spans).enumerate() {
-            if start == end {
-                out.push_str(raw);
+        let mut rank = 0;
+        let mut scratch = String::new();
+        for (i, line) in lines.iter().enumerate() {
+            if line.folded_chars == 0 {
                 continue;
             }
-            let folded = &folded_all[start..end];
-            let line = raw.trim_end_matches('\n');
-            let context = Context {
-                script_mismatch: traditional_page && script.is_purely_simplified(),
-                at_edge: rank < EDGE_LINES || rank + EDGE_LINES >= non_blank,
-                repeated: seen.get(folded).is_some_and(|&n| n > 1),
-            };
+            all_chars += line.folded_chars;
+            let context = page.context(&lines, i, rank);
             rank += 1;
-            let features = LineFeatures::observe(line, folded, self.lexicon.hits(folded), context);
-            let length = features.chars;
-            all_chars += length;
-            let score = features.score();
+            let raw = &text[line.start..line.end];
+            let mut folded = Folded::new(raw, &mut scratch);
+            let chrome = match self.drop_chrome && line.may_be_chrome() {
+                true => self.chrome.find(folded.get()),
+                false => None,
+            };
+            // What cannot change the outcome is not looked for: entries
+            // (each needs an anchor of its own) and contact bait.
+            let mut features = LineFeatures::new(line, Vec::new(), context);
+            let line_anchors = line.anchors(&anchors);
+            let may_have_contacts = LineFeatures::may_have_contacts(line);
+            let best = features.score()
+                + LineFeatures::lexicon_bound(line_anchors.len())
+                + if may_have_contacts { MAX_CONTACTS } else { 0.0 };
+            if chrome.is_none() && (!self.drop_spam || best < self.threshold) {
+                continue;
+            }
+            if !line_anchors.is_empty() {
+                let found = self.lexicon.find(&self.table, raw, line_anchors);
+                features.add_hits(line, self.lexicon.hits(found));
+            }
+            let mut score = features.score();
+            if may_have_contacts && (chrome.is_some() || score + MAX_CONTACTS >= self.threshold) {
+                features.look_for_contacts(folded.get());
+                score = features.score();
+            }
             let mut reasons = Vec::new();
-            let kind = match self.chrome.find(folded) {
-                Some(phrase) if self.drop_chrome => {
+            let kind = match chrome {
+                Some(phrase) => {
                     reasons.push(format!("chrome phrase {phrase}"));
                     counts.chrome_lines += 1;
                     DropKind::Chrome
                 }
-                _ if self.drop_spam && score >= self.threshold => {
+                None if self.drop_spam && score >= self.threshold => {
                     counts.spam_lines += 1;
-                    spam_chars += length;
+                    spam_chars += line.folded_chars;
                     DropKind::Spam
                 }
-                _ => {
-                    out.push_str(raw);
-                    continue;
-                }
+                None => continue,
             };
             reasons.extend(features.reasons());
             dropped.push(DroppedLine {
@@ -206,13 +270,118 @@ impl SpamFilter {
                 kind,
                 score,
                 reasons,
-                text: line.to_string(),
+                text: raw.to_string(),
             });
+            removed.push(line.start..(line.end + 1).min(text.len()));
         }
         if all_chars > 0 {
             counts.spam_share = spam_chars as f64 / all_chars as f64;
         }
-        (out, counts, dropped)
+        (removed, counts, dropped)
+    }
+}
+
+/// The folded form of a line, for the checks that need it as a string,
+/// made at the first need in a buffer shared by the page's lines.
+struct Folded<'a> {
+    line: &'a str,
+    buffer: &'a mut String,
+    made: bool,
+}
+
+impl<'a> Folded<'a> {
+    fn new(line: &'a str, buffer: &'a mut String) -> Folded<'a> {
+        Folded {
+            line,
+            buffer,
+            made: false,
+        }
+    }
+
+    fn get(&mut self) -> &str {
+        if !self.made {
+            self.buffer.clear();
+            lexicon::fold_into(self.line, ScriptTables::get(), self.buffer);
+            self.made = true;
+        }
+        self.buffer
+    }
+}
+
+/// What the page as a whole says about its lines.
+struct Page {
+    traditional: bool,
+    non_blank: usize,
+    /// Paragraphs are mostly set apart by blank lines: being so says nothing.
+    spaced_out: bool,
+    /// How often each short folded line occurs, by hash.
+    seen: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
+}
+
+impl Page {
+    fn observe(lines: &[LineScan]) -> Page {
+        let mut script = ScriptCounts::default();
+        let mut seen: HashMap<u64, u32, BuildHasherDefault<Prehashed>> = HashMap::default();
+        let mut non_blank = 0;
+        let mut isolated = 0;
+        for (i, line) in lines.iter().enumerate() {
+            if line.folded_chars == 0 {
+                continue;
+            }
+            non_blank += 1;
+            isolated += usize::from(is_isolated(lines, i));
+            script += line.script;
+            if line.bytes <= REPEAT_MAX_BYTES {
+                *seen.entry(line.hash).or_default() += 1;
+            }
+        }
+        Page {
+            traditional: script.is_traditional(),
+            non_blank,
+            spaced_out: isolated * 2 > non_blank,
+            seen,
+        }
+    }
+
+    /// The context of line `i`, the `rank`th non-blank line.
+    fn context(&self, lines: &[LineScan], i: usize, rank: usize) -> Context {
+        let line = &lines[i];
+        Context {
+            script_mismatch: self.traditional && line.script.is_purely_simplified(),
+            at_edge: rank < EDGE_LINES || rank + EDGE_LINES >= self.non_blank,
+            isolated: !self.spaced_out && is_isolated(lines, i),
+            repeated: line.bytes <= REPEAT_MAX_BYTES
+                && self.seen.get(&line.hash).is_some_and(|&n| n > 1),
+        }
+    }
+}
+
+/// Whether line `i` has a blank line or the page's edge on both sides.
+fn is_isolated(lines: &[LineScan], i: usize) -> bool {
+    let blank = |j: Option<usize>| {
+        j.and_then(|j| lines.get(j))
+            .is_none_or(|l| l.folded_chars == 0)
+    };
+    blank(i.checked_sub(1)) && blank(Some(i + 1))
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -246,6 +415,49 @@ mod tests {
             .iter()
             .any(|r| r.contains("Simplified line")));
         assert_eq!(dropped[1].reasons[0], "chrome phrase 网友评论");
+    }
+
+    #[test]
+    fn filtering_in_place_keeps_the_same_lines() {
+        let spam = "花季91制片厂|娱乐吃瓜网|阴抖app|麻豆文化传媒在线看|91香蕉视频.tv";
+        let filter = SpamFilter::new(DEFAULT_THRESHOLD).unwrap();
+        for page in [
+            format!("{spam}\n{ARTICLE}網友評論\n{ARTICLE}全部評論"),
+            format!("{ARTICLE}{spam}"),
+            format!("{spam}\n{spam}\n"),
+            ARTICLE.to_string(),
+            String::new(),
+        ] {
+            let borrowed = filter.filter(&page);
+            let owned = filter.filter_owned(page.clone());
+            assert_eq!(owned.0, borrowed.0, "{page}");
+            assert_eq!(owned.2, borrowed.2);
+        }
+        let (kept, ..) = filter.filter(&format!("{spam}\n{ARTICLE}網友評論\n{ARTICLE}全部評論"));
+        assert_eq!(kept, format!("{ARTICLE}{ARTICLE}"));
+    }
+
+    #[test]
+    fn a_line_set_apart_counts_only_where_paragraphs_are_not() {
+        let filter = SpamFilter::new(DEFAULT_THRESHOLD).unwrap();
+        let isolated = |page: &str| {
+            let (lines, _) = filter.table.scan(page);
+            let page_view = Page::observe(&lines);
+            let mut rank = 0;
+            let mut flags = Vec::new();
+            for (i, line) in lines.iter().enumerate() {
+                if line.folded_chars > 0 {
+                    flags.push(page_view.context(&lines, i, rank).isolated);
+                    rank += 1;
+                }
+            }
+            flags
+        };
+        assert_eq!(
+            isolated("第一段\n第二段\n\n插入的一行\n\n第三段\n第四段\n"),
+            [false, false, true, false, false]
+        );
+        assert_eq!(isolated("第一段\n\n第二段\n\n第三段\n"), [false; 3]);
     }
 
     #[test]

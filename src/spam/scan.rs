@@ -1,0 +1,433 @@
+//! One pass over a page: for each line, what the features need.
+//!
+//! Every line of every page is scored, and scoring must cost no more than
+//! conversion. So the page is read once, a character at a time, through one
+//! table over the Basic Multilingual Plane that answers everything the stage
+//! asks of a character: its script, whether it separates list items, ends a
+//! sentence, is blank, may start a chrome phrase, or anchors a lexicon entry
+//! (see [`super::lexicon`]). Each line comes out as counts and flags, and
+//! the few places where an entry may stand.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::script::{is_han, ScriptCounts, ScriptTables};
+
+use super::lexicon::{fold, keeps_in_key, CHROME_HEAD, CHROME_WITHIN_MAX};
+use super::REPEAT_MAX_BYTES;
+
+/// What the table says about a character.
+pub(crate) mod flag {
+    /// Only in Traditional text.
+    pub(crate) const TRADITIONAL: u32 = 1 << 16;
+    /// Only in Simplified text.
+    pub(crate) const SIMPLIFIED: u32 = 1 << 17;
+    /// Separates the items of a keyword list.
+    pub(crate) const SEPARATOR: u32 = 1 << 18;
+    /// Ends a sentence.
+    pub(crate) const SENTENCE_END: u32 = 1 << 19;
+    /// Blank: left out of the folded form.
+    pub(crate) const BLANK: u32 = 1 << 20;
+    /// A letter or digit for the share of a line in lexicon entries.
+    pub(crate) const LETTER: u32 = 1 << 21;
+    /// Kept in a chrome key.
+    pub(crate) const KEY: u32 = 1 << 22;
+    /// Folds to the first character of a whole-line or prefix chrome phrase.
+    pub(crate) const CHROME_START: u32 = 1 << 23;
+    /// Folds to the first character of a word of counter bars.
+    pub(crate) const COUNTER_START: u32 = 1 << 29;
+    /// Folds to the first character of a prefix chrome phrase.
+    pub(crate) const CHROME_PREFIX: u32 = 1 << 28;
+    /// Folds to the first character of a phrase that makes a short line
+    /// chrome wherever it stands.
+    pub(crate) const CHROME_WITHIN: u32 = 1 << 24;
+    /// The end of a line.
+    pub(crate) const NEWLINE: u32 = 1 << 30;
+    /// A breadcrumb separator (`>`).
+    pub(crate) const BREADCRUMB: u32 = 1 << 25;
+    /// Folds to a digit or a dot: a line without one has no contact bait.
+    pub(crate) const CONTACT: u32 = 1 << 26;
+    /// Its folded form is another character.
+    pub(crate) const FOLDS: u32 = 1 << 27;
+    /// Folds to a character lexicon entries are anchored on, whose slot is
+    /// in the bits below.
+    pub(crate) const ANCHOR: u32 = 1 << 15;
+    pub(crate) const ANCHOR_SLOT: u32 = ANCHOR - 1;
+}
+
+/// Four counters of 8 bits in the high half of a table entry, added for
+/// each character in one go: Traditional-only, Simplified-only, letters,
+/// non-blank characters.
+#[derive(Debug, Default)]
+struct Lanes {
+    packed: u64,
+    totals: [usize; 4],
+}
+
+impl Lanes {
+    /// Characters a lane can count before it must be spilled.
+    const CAPACITY: usize = 255;
+
+    #[inline]
+    fn add(&mut self, entry: u64) {
+        self.packed += entry >> 32;
+    }
+
+    fn spill(&mut self) {
+        for (i, total) in self.totals.iter_mut().enumerate() {
+            *total += ((self.packed >> (8 * i)) & 0xFF) as usize;
+        }
+        self.packed = 0;
+    }
+}
+
+/// A table entry: the flags, and the lanes they count in.
+fn with_lanes(info: u32) -> u64 {
+    let lane = |bit: u32, i: u32| u64::from(info & bit != 0) << (32 + 8 * i);
+    let non_blank = u64::from(info & flag::BLANK == 0) << (32 + 24);
+    u64::from(info)
+        | lane(flag::TRADITIONAL, 0)
+        | lane(flag::SIMPLIFIED, 1)
+        | lane(flag::LETTER, 2)
+        | non_blank
+}
+
+/// The character table of one spam filter (its lexicon anchors and chrome
+/// phrases are part of it).
+#[derive(Debug)]
+pub(crate) struct CharTable {
+    /// Flags in the low half, counters (see [`Lanes`]) in the high half.
+    bmp: Box<[u64]>,
+    anchors: HashMap<char, usize>,
+    chrome: ChromeStarts,
+}
+
+/// The characters chrome phrases start with (see
+/// [`super::lexicon::ChromePhrases::starts`]).
+#[derive(Debug, Default)]
+pub(crate) struct ChromeStarts {
+    /// Of whole-line and prefix phrases.
+    pub(crate) start: HashSet<char>,
+    /// Of the words of counter bars.
+    pub(crate) counter: HashSet<char>,
+    /// Of prefix phrases.
+    pub(crate) prefix: HashSet<char>,
+    /// Of phrases that make a short line chrome wherever they stand.
+    pub(crate) within: HashSet<char>,
+}
+
+/// What one line holds, as the features see it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LineScan {
+    /// Byte range of the line in the page, without its `\n`.
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// Bytes without the blanks at either end.
+    pub(crate) bytes: usize,
+    /// Characters of the folded form (all but blanks); 0 for a blank line.
+    pub(crate) folded_chars: usize,
+    /// Letters and digits (for the share of the line in lexicon entries).
+    pub(crate) letters: usize,
+    /// Non-empty items between separators, counted only in a line without
+    /// sentence punctuation (a list of items is none); else 0.
+    pub(crate) items: usize,
+    pub(crate) script: ScriptCounts,
+    /// The union of the flags of its characters.
+    pub(crate) flags: u32,
+    /// The flags of the first character of its chrome key.
+    pub(crate) first_key: u32,
+    /// A hash of the line without the blanks at either end, if it has no
+    /// more than `REPEAT_MAX_BYTES`, for repetition.
+    pub(crate) hash: u64,
+    /// The line's anchor characters: a range of the page's list.
+    pub(crate) anchors_start: usize,
+    pub(crate) anchors_end: usize,
+}
+
+impl LineScan {
+    /// The byte offsets, in the line, of its anchor characters, out of the
+    /// page's list.
+    pub(crate) fn anchors<'a>(&self, page: &'a [usize]) -> &'a [usize] {
+        &page[self.anchors_start..self.anchors_end]
+    }
+
+    /// Whether a chrome phrase or shape may make the line chrome; when not,
+    /// `ChromePhrases::find` would say no.
+    pub(crate) fn may_be_chrome(&self) -> bool {
+        if self.folded_chars > CHROME_HEAD {
+            return self.first_key & flag::CHROME_PREFIX != 0;
+        }
+        self.first_key & flag::CHROME_START != 0
+            || self.first_key & flag::COUNTER_START != 0
+                && self.flags & flag::CONTACT != 0
+                && self.folded_chars <= CHROME_WITHIN_MAX
+            || self.flags & flag::BREADCRUMB != 0
+            || self.folded_chars <= CHROME_WITHIN_MAX && self.flags & flag::CHROME_WITHIN != 0
+    }
+}
+
+/// A hash of `bytes`, eight at a time.
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    const MULTIPLIER: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut hash = bytes.len() as u64;
+    for chunk in chunks.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(MULTIPLIER);
+    }
+    let mut word = [0; 8];
+    word[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(MULTIPLIER)
+}
+
+impl CharTable {
+    /// The table for the lexicon `anchors` and the first characters of
+    /// chrome phrases.
+    pub(crate) fn build(anchors: HashMap<char, usize>, chrome: ChromeStarts) -> CharTable {
+        let mut table = CharTable {
+            bmp: Box::new([]),
+            anchors,
+            chrome,
+        };
+        let tables = ScriptTables::get();
+        table.bmp = (0..0x10000u32)
+            .map(|n| char::from_u32(n).map_or(0, |c| with_lanes(table.describe(c, tables))))
+            .collect();
+        table
+    }
+
+    /// The entry of `c`, worked out.
+    fn describe(&self, c: char, tables: &ScriptTables) -> u32 {
+        let mut info = 0;
+        if matches!(c, '|' | '｜' | ',' | '，' | '_' | '-' | ' ' | '\u{3000}') {
+            info |= flag::SEPARATOR;
+        }
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
+            info |= flag::SENTENCE_END;
+        }
+        if c == '\n' {
+            info |= flag::NEWLINE;
+        }
+        if matches!(c, '>' | '›' | '»' | '＞') {
+            info |= flag::BREADCRUMB;
+        }
+        if !c.is_ascii() && !('\u{FF01}'..='\u{FF5E}').contains(&c) {
+            if tables.simplified(c).is_some() {
+                info |= flag::TRADITIONAL;
+            } else if tables.is_simplified_only(c) {
+                info |= flag::SIMPLIFIED;
+            }
+        }
+        let Some(folded) = fold(c, tables) else {
+            return info | flag::BLANK;
+        };
+        if folded != c {
+            info |= flag::FOLDS;
+        }
+        if folded.is_ascii_alphanumeric() || is_han(folded) {
+            info |= flag::LETTER;
+        }
+        if folded.is_ascii_digit() || folded == '.' {
+            info |= flag::CONTACT;
+        }
+        if keeps_in_key(folded) {
+            info |= flag::KEY;
+        }
+        if self.chrome.start.contains(&folded) {
+            info |= flag::CHROME_START;
+        }
+        if self.chrome.counter.contains(&folded) {
+            info |= flag::COUNTER_START;
+        }
+        if self.chrome.prefix.contains(&folded) {
+            info |= flag::CHROME_PREFIX;
+        }
+        if self.chrome.within.contains(&folded) {
+            info |= flag::CHROME_WITHIN;
+        }
+        if let Some(&slot) = self.anchors.get(&folded) {
+            info |= flag::ANCHOR | (slot as u32 & flag::ANCHOR_SLOT);
+        }
+        info
+    }
+
+    /// The slot of the entries anchored on `c`'s folded form.
+    #[inline]
+    pub(crate) fn anchor_slot(&self, c: char) -> Option<usize> {
+        let info = self.info(c);
+        (info & flag::ANCHOR != 0).then_some((info & flag::ANCHOR_SLOT) as usize)
+    }
+
+    /// The folded form of `c` (see [`super::lexicon::fold`]).
+    #[inline]
+    pub(crate) fn fold(&self, c: char) -> Option<char> {
+        let info = self.info(c);
+        if info & flag::BLANK != 0 {
+            None
+        } else if info & flag::FOLDS != 0 {
+            fold(c, ScriptTables::get())
+        } else {
+            Some(c)
+        }
+    }
+
+    #[inline]
+    fn info(&self, c: char) -> u32 {
+        self.entry(c) as u32
+    }
+
+    /// The flags and counters of `c`.
+    #[inline]
+    fn entry(&self, c: char) -> u64 {
+        match self.bmp.get(c as usize) {
+            Some(&entry) => entry,
+            None => with_lanes(self.describe(c, ScriptTables::get())),
+        }
+    }
+
+    /// The non-empty items between separators in `line`.
+    fn items(&self, line: &str) -> usize {
+        let mut items = 0;
+        let mut in_item = false;
+        for c in line.chars() {
+            let separator = self.info(c) & flag::SEPARATOR != 0;
+            items += usize::from(!separator && !in_item);
+            in_item = !separator;
+        }
+        items
+    }
+
+    /// Scans `page`: one [`LineScan`] a line (`\n`-terminated; no empty line
+    /// after a final `\n`), and the byte offsets of anchor characters, each
+    /// from the start of its line.
+    pub(crate) fn scan(&self, page: &str) -> (Vec<LineScan>, Vec<usize>) {
+        let mut lines = Vec::with_capacity(page.len() / 64 + 1);
+        let mut anchors = Vec::new();
+        let mut line = LineScan::default();
+        let mut lanes = Lanes::default();
+        let mut chars = page.char_indices();
+        while chars.offset() < page.len() {
+            for (at, c) in chars.by_ref().take(Lanes::CAPACITY) {
+                let entry = self.entry(c);
+                let info = entry as u32;
+                if info & flag::NEWLINE != 0 {
+                    lanes.spill();
+                    self.finish(page, at, &mut line, &mut lanes, anchors.len());
+                    let next = LineScan {
+                        start: at + 1,
+                        anchors_start: anchors.len(),
+                        ..LineScan::default()
+                    };
+                    lines.push(std::mem::replace(&mut line, next));
+                    continue;
+                }
+                line.flags |= info;
+                lanes.add(entry);
+                if info & flag::ANCHOR != 0 {
+                    anchors.push(at - line.start);
+                }
+            }
+            lanes.spill();
+        }
+        if line.start < page.len() {
+            self.finish(page, page.len(), &mut line, &mut lanes, anchors.len());
+            lines.push(line);
+        }
+        (lines, anchors)
+    }
+
+    /// Completes `line`, which ends at `end`: the counts, and what only some
+    /// lines need, in a second look at those.
+    fn finish(
+        &self,
+        page: &str,
+        end: usize,
+        line: &mut LineScan,
+        lanes: &mut Lanes,
+        anchors: usize,
+    ) {
+        let text = &page[line.start..end];
+        line.end = end;
+        line.anchors_end = anchors;
+        let [traditional, simplified, letters, folded_chars] = std::mem::take(&mut lanes.totals);
+        line.script = ScriptCounts {
+            traditional,
+            simplified,
+        };
+        line.letters = letters;
+        line.folded_chars = folded_chars;
+        if folded_chars == 0 {
+            return;
+        }
+        line.first_key = text
+            .chars()
+            .map(|c| self.info(c))
+            .find(|info| info & flag::KEY != 0)
+            .unwrap_or(0);
+        if line.flags & flag::SENTENCE_END == 0 {
+            line.items = self.items(text);
+        }
+        let trimmed = text.trim();
+        line.bytes = trimmed.len();
+        if trimmed.len() <= REPEAT_MAX_BYTES {
+            line.hash = hash_bytes(trimmed.as_bytes());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> CharTable {
+        let chrome = ChromeStarts {
+            start: HashSet::from(['全']),
+            counter: HashSet::new(),
+            prefix: HashSet::new(),
+            within: HashSet::from(['版']),
+        };
+        CharTable::build(HashMap::from([('站', 0), ('a', 1)]), chrome)
+    }
+
+    #[test]
+    fn folds_spellings_and_skips_blanks() {
+        let t = table();
+        let folded: String = "網 站ＡA\u{3000}"
+            .chars()
+            .filter_map(|c| t.fold(c))
+            .collect();
+        assert_eq!(folded, "网站aa");
+        assert_eq!(
+            (t.anchor_slot('站'), t.anchor_slot('Ａ')),
+            (Some(0), Some(1))
+        );
+        assert_eq!(t.anchor_slot('网'), None);
+    }
+
+    #[test]
+    fn scans_lines_and_their_shape() {
+        let t = table();
+        let (lines, anchors) = t.scan("网站|a_b,的\n\n全部評論。\n");
+        assert_eq!(lines.len(), 3);
+        let first = &lines[0];
+        assert_eq!((first.folded_chars, first.items, first.letters), (8, 4, 5));
+        assert_eq!((first.start, first.end, lines[2].start), (0, 14, 16));
+        assert_eq!(first.flags & flag::SENTENCE_END, 0);
+        assert_eq!(first.anchors(&anchors), [3, 7]);
+        assert_eq!(lines[1].folded_chars, 0);
+        let third = &lines[2];
+        assert!(third.first_key & flag::CHROME_START != 0 && third.may_be_chrome());
+        assert_eq!(third.script.traditional, 2);
+        assert_ne!(third.flags & flag::SENTENCE_END, 0);
+        assert!(third.anchors(&anchors).is_empty());
+    }
+
+    #[test]
+    fn same_lines_hash_alike() {
+        let t = table();
+        let (lines, _) = t.scan("网友评论 \n 网友评论\n网友评\n网友评论网友评论\n");
+        assert_eq!(lines[0].hash, lines[1].hash);
+        assert_ne!(lines[1].hash, lines[2].hash);
+        assert_ne!(lines[1].hash, lines[3].hash);
+    }
+}

@@ -1,7 +1,8 @@
 //! Each stage's share of the whole pipeline, on the seed page repeated to
 //! 50 MB (one document), in process. Prints the median of several runs of
 //! each stage alone, its throughput, and its share of the whole pipeline's
-//! time. Run with `cargo bench --bench stages`.
+//! time. Run with `cargo bench --bench stages`, or `-- FILE` for another
+//! text.
 
 use std::time::{Duration, Instant};
 
@@ -29,9 +30,19 @@ fn median_with<T>(mut setup: impl FnMut() -> T, mut f: impl FnMut(T)) -> Duratio
 }
 
 fn main() {
-    let seed = include_str!("../data/examples/seed-page.txt");
-    let page = format!("{seed}\n\n");
-    let text = page.repeat(50_000_000 / page.len());
+    // `cargo bench --bench stages -- FILE` measures on FILE (UTF-8) instead.
+    let file = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let (label, page) = match &file {
+        Some(path) => (
+            path.clone(),
+            std::fs::read_to_string(path).expect("a UTF-8 file to measure on"),
+        ),
+        None => {
+            let seed = include_str!("../data/examples/seed-page.txt");
+            ("seed page".to_string(), format!("{seed}\n\n"))
+        }
+    };
+    let text = page.repeat((50_000_000 / page.len().max(1)).max(1));
     let mb = text.len() as f64 / 1e6;
     let cleaner = Cleaner::new(Options::default()).expect("default options");
     let spam = SpamFilter::new(zhclean::spam::DEFAULT_THRESHOLD).expect("built-in lexicons");
@@ -80,7 +91,7 @@ fn main() {
             median(|| drop(std::hint::black_box(unicode::tidy_layout(&stripped)))),
         ),
     ];
-    println!("seed page repeated to {mb:.1} MB, median of {RUNS} runs");
+    println!("{label} repeated to {mb:.1} MB, median of {RUNS} runs");
     println!("(spam score: the scoring alone; spam: scoring and removing the lines)");
     println!(
         "{:12} {:>9} {:>9} {:>8}",

@@ -215,15 +215,10 @@ impl SpamFilter {
         let mut dropped = Vec::new();
         let mut spam_chars = 0;
         let mut all_chars = 0;
-        let mut rank = 0;
         let mut scratch = String::new();
         for (i, line) in lines.iter().enumerate() {
-            if line.folded_chars == 0 {
-                continue;
-            }
             all_chars += line.folded_chars;
-            let context = page.context(&lines, i, rank);
-            rank += 1;
+            let context = page.context(&lines, i);
             let raw = &text[line.start..line.end];
             let mut folded = Folded::new(raw, &mut scratch);
             let chrome = match self.drop_chrome && line.may_be_chrome() {
@@ -266,7 +261,7 @@ impl SpamFilter {
             };
             reasons.extend(features.reasons());
             dropped.push(DroppedLine {
-                line: i + 1,
+                line: line.number + 1,
                 kind,
                 score,
                 reasons,
@@ -322,13 +317,9 @@ impl Page {
     fn observe(lines: &[LineScan]) -> Page {
         let mut script = ScriptCounts::default();
         let mut seen: HashMap<u64, u32, BuildHasherDefault<Prehashed>> = HashMap::default();
-        let mut non_blank = 0;
+        let non_blank = lines.len();
         let mut isolated = 0;
         for (i, line) in lines.iter().enumerate() {
-            if line.folded_chars == 0 {
-                continue;
-            }
-            non_blank += 1;
             isolated += usize::from(is_isolated(lines, i));
             script += line.script;
             if line.bytes <= REPEAT_MAX_BYTES {
@@ -343,9 +334,10 @@ impl Page {
         }
     }
 
-    /// The context of line `i`, the `rank`th non-blank line.
-    fn context(&self, lines: &[LineScan], i: usize, rank: usize) -> Context {
+    /// The context of `lines[i]`, the page's non-blank lines.
+    fn context(&self, lines: &[LineScan], i: usize) -> Context {
         let line = &lines[i];
+        let rank = i;
         Context {
             script_mismatch: self.traditional && line.script.is_purely_simplified(),
             at_edge: rank < EDGE_LINES || rank + EDGE_LINES >= self.non_blank,
@@ -356,13 +348,13 @@ impl Page {
     }
 }
 
-/// Whether line `i` has a blank line or the page's edge on both sides.
+/// Whether `lines[i]` (of the page's non-blank lines) has a blank line or
+/// the page's edge on both sides.
 fn is_isolated(lines: &[LineScan], i: usize) -> bool {
-    let blank = |j: Option<usize>| {
-        j.and_then(|j| lines.get(j))
-            .is_none_or(|l| l.folded_chars == 0)
-    };
-    blank(i.checked_sub(1)) && blank(Some(i + 1))
+    let number = lines[i].number;
+    let before = i.checked_sub(1).and_then(|j| lines.get(j));
+    let after = lines.get(i + 1);
+    before.is_none_or(|l| l.number + 1 < number) && after.is_none_or(|l| l.number > number + 1)
 }
 
 /// A hasher for keys that are hashes already.
@@ -443,15 +435,9 @@ mod tests {
         let isolated = |page: &str| {
             let (lines, _) = filter.table.scan(page);
             let page_view = Page::observe(&lines);
-            let mut rank = 0;
-            let mut flags = Vec::new();
-            for (i, line) in lines.iter().enumerate() {
-                if line.folded_chars > 0 {
-                    flags.push(page_view.context(&lines, i, rank).isolated);
-                    rank += 1;
-                }
-            }
-            flags
+            (0..lines.len())
+                .map(|i| page_view.context(&lines, i).isolated)
+                .collect::<Vec<_>>()
         };
         assert_eq!(
             isolated("第一段\n第二段\n\n插入的一行\n\n第三段\n第四段\n"),

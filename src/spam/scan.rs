@@ -118,6 +118,8 @@ pub(crate) struct ChromeStarts {
 /// What one line holds, as the features see it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LineScan {
+    /// The line's number in the page, from 0.
+    pub(crate) number: usize,
     /// Byte range of the line in the page, without its `\n`.
     pub(crate) start: usize,
     pub(crate) end: usize,
@@ -297,11 +299,11 @@ impl CharTable {
         items
     }
 
-    /// Scans `page`: one [`LineScan`] a line (`\n`-terminated; no empty line
-    /// after a final `\n`), and the byte offsets of anchor characters, each
+    /// Scans `page`: one [`LineScan`] for each line that is not blank
+    /// (lines end at `\n`), and the byte offsets of anchor characters, each
     /// from the start of its line.
     pub(crate) fn scan(&self, page: &str) -> (Vec<LineScan>, Vec<usize>) {
-        let mut lines = Vec::with_capacity(page.len() / 64 + 1);
+        let mut lines = Vec::with_capacity(page.len() / 256 + 1);
         let mut anchors = Vec::new();
         let mut line = LineScan::default();
         let mut lanes = Lanes::default();
@@ -314,11 +316,15 @@ impl CharTable {
                     lanes.spill();
                     self.finish(page, at, &mut line, &mut lanes, anchors.len());
                     let next = LineScan {
+                        number: line.number + 1,
                         start: at + 1,
                         anchors_start: anchors.len(),
                         ..LineScan::default()
                     };
-                    lines.push(std::mem::replace(&mut line, next));
+                    let done = std::mem::replace(&mut line, next);
+                    if done.folded_chars > 0 {
+                        lines.push(done);
+                    }
                     continue;
                 }
                 line.flags |= info;
@@ -331,7 +337,9 @@ impl CharTable {
         }
         if line.start < page.len() {
             self.finish(page, page.len(), &mut line, &mut lanes, anchors.len());
-            lines.push(line);
+            if line.folded_chars > 0 {
+                lines.push(line);
+            }
         }
         (lines, anchors)
     }
@@ -408,14 +416,14 @@ mod tests {
     fn scans_lines_and_their_shape() {
         let t = table();
         let (lines, anchors) = t.scan("网站|a_b,的\n\n全部評論。\n");
-        assert_eq!(lines.len(), 3);
+        assert_eq!(lines.len(), 2);
         let first = &lines[0];
         assert_eq!((first.folded_chars, first.items, first.letters), (8, 4, 5));
-        assert_eq!((first.start, first.end, lines[2].start), (0, 14, 16));
+        assert_eq!((first.start, first.end, lines[1].start), (0, 14, 16));
         assert_eq!(first.flags & flag::SENTENCE_END, 0);
         assert_eq!(first.anchors(&anchors), [3, 7]);
-        assert_eq!(lines[1].folded_chars, 0);
-        let third = &lines[2];
+        let third = &lines[1];
+        assert_eq!(third.number, 2);
         assert!(third.first_key & flag::CHROME_START != 0 && third.may_be_chrome());
         assert_eq!(third.script.traditional, 2);
         assert_ne!(third.flags & flag::SENTENCE_END, 0);

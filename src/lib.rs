@@ -165,6 +165,10 @@ pub struct Options {
     /// User lexicons for stage 5, besides the built-in ones: (category,
     /// text) pairs, one entry a line, `#` comments.
     pub lexicons: Vec<(String, String)>,
+    /// Whether reports list each dropped line with its text and reasons
+    /// ([`Report::dropped`]); without, they keep the counts only, and a long
+    /// document cleans in flat memory however much of it is dropped.
+    pub keep_dropped: bool,
 }
 
 impl Default for Options {
@@ -186,6 +190,7 @@ impl Default for Options {
             drop_spam: true,
             drop_chrome: true,
             lexicons: Vec::new(),
+            keep_dropped: true,
         }
     }
 }
@@ -414,11 +419,17 @@ impl Cleaner {
             || self.options.spam)
     }
 
-    /// Cleans one document from `reader` into `writer`.
+    /// Cleans one document from `reader` into `writer`, in bounded memory
+    /// whatever its size.
     ///
-    /// With conversion as the only stage, the text streams through in
-    /// bounded memory whatever its size; otherwise the document is read
-    /// whole, since spam scoring and the layout look at the whole page.
+    /// With conversion as the only stage, the text streams straight through.
+    /// Otherwise a document of up to [`SECTION_BYTES`] is cleaned whole, as
+    /// [`Cleaner::clean_bytes`] would, and a longer one section by section,
+    /// each cut at a blank line (or a line end) and cleaned as a page of its
+    /// own: what the stages judge per page (the annotation decision, a page's
+    /// script, its first and last lines) is then judged per section. The
+    /// report adds the sections up, with dropped lines numbered in the whole
+    /// document.
     ///
     /// ```
     /// use zhclean::{Cleaner, Options, Stage};
@@ -435,26 +446,13 @@ impl Cleaner {
         reader: impl Read,
         mut writer: impl Write,
     ) -> Result<Report, StreamError> {
-        if !self.streams() {
-            let mut bytes = Vec::new();
-            let mut reader = reader;
-            reader.read_to_end(&mut bytes).map_err(StreamError::Read)?;
-            if decode::looks_binary(&bytes) {
-                return Err(StreamError::Binary);
-            }
-            let cleaned = self.clean_bytes(&bytes);
-            if let Some(decoded) = &cleaned.report.decode {
-                self.check_strict(decoded.malformed, decoded.encoding.as_str())?;
-            }
-            writer
-                .write_all(cleaned.text.as_bytes())
-                .map_err(StreamError::Write)?;
-            return Ok(cleaned.report);
-        }
         let mut decoder =
             decode::StreamDecoder::new(reader, self.options.encoding).map_err(StreamError::Read)?;
         if decoder.looks_binary() {
             return Err(StreamError::Binary);
+        }
+        if !self.streams() {
+            return self.clean_sections(decoder, writer);
         }
         let mut stream = self.converter.as_ref().map(Backend::stream);
         let mut text = String::new();
@@ -494,6 +492,64 @@ impl Cleaner {
                 replacements,
             });
         }
+        writer.flush().map_err(StreamError::Write)?;
+        Ok(report)
+    }
+
+    /// The whole pipeline over `decoder`'s text, a section at a time.
+    fn clean_sections<R: Read>(
+        &self,
+        mut decoder: decode::StreamDecoder<R>,
+        mut writer: impl Write,
+    ) -> Result<Report, StreamError> {
+        let mut report = Report::default();
+        let mut pending = String::new();
+        let mut lines_before = 0;
+        let mut blank_line_owed = false;
+        // Whether the text read so far ends in a line longer than a
+        // section: only new text is looked at for its end.
+        let mut line_open = false;
+        loop {
+            let read_from = pending.len();
+            let more = decoder
+                .read_chunk(&mut pending)
+                .map_err(StreamError::Read)?;
+            self.check_strict(decoder.malformed(), decoder.encoding())?;
+            if more && pending.len() < SECTION_BYTES {
+                continue;
+            }
+            if more && line_open && !pending[read_from..].contains('\n') {
+                continue;
+            }
+            let end = section_end(&pending);
+            line_open = end.is_none();
+            let (cut, at_blank_line) = match (more, end) {
+                (false, _) => (pending.len(), false),
+                (true, Some(end)) => end,
+                // A line is never cut: read on to its end.
+                (true, None) => continue,
+            };
+            let rest = pending.split_off(cut);
+            let section = std::mem::replace(&mut pending, rest);
+            let cleaned = self.clean(&section);
+            if blank_line_owed && !cleaned.text.is_empty() {
+                writer.write_all(b"\n").map_err(StreamError::Write)?;
+            }
+            writer
+                .write_all(cleaned.text.as_bytes())
+                .map_err(StreamError::Write)?;
+            report.absorb(cleaned.report, lines_before, section.len());
+            lines_before += memchr::memchr_iter(b'\n', section.as_bytes()).count();
+            blank_line_owed = at_blank_line && self.options.hygiene;
+            if !more {
+                break;
+            }
+        }
+        report.decode = Some(DecodeReport {
+            encoding: decoder.encoding().to_string(),
+            bom: decoder.bom(),
+            malformed: decoder.malformed(),
+        });
         writer.flush().map_err(StreamError::Write)?;
         Ok(report)
     }
@@ -545,7 +601,9 @@ impl Cleaner {
         if let Some(filter) = &self.spam {
             let (kept, counts, dropped) = filter.filter_owned(current.into_owned());
             report.spam = Some(counts);
-            report.dropped = dropped;
+            if self.options.keep_dropped {
+                report.dropped = dropped;
+            }
             current = kept.into();
         }
         if let Some(converter) = &self.converter {
@@ -566,6 +624,24 @@ impl Cleaner {
     }
 }
 
+/// Documents longer than this, in bytes of text, are cleaned by
+/// [`Cleaner::clean_reader`] a section of about this size at a time.
+pub const SECTION_BYTES: usize = 4 << 20;
+
+/// Where to end a section of `text`: after its last blank line in the second
+/// half (and whether it was one), else after its last line; `None` without
+/// a line end.
+fn section_end(text: &str) -> Option<(usize, bool)> {
+    let mut half = text.len() / 2;
+    while !text.is_char_boundary(half) {
+        half += 1;
+    }
+    if let Some(at) = text[half..].rfind("\n\n") {
+        return Some((half + at + 2, true));
+    }
+    text.rfind('\n').map(|at| (at + 1, false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -583,6 +659,19 @@ mod tests {
             "decode".parse::<Stage>(),
             Err(Error::UnknownStage(_))
         ));
+    }
+
+    #[test]
+    fn sections_end_at_a_blank_line_or_a_line_end() {
+        assert_eq!(section_end("一段\n二段\n\n三段"), Some((15, true)));
+        assert_eq!(section_end("一段\n\n二段\n三段"), Some((15, false)));
+        assert_eq!(section_end("一段\n二段\n三段"), Some((14, false)));
+        assert_eq!(section_end("一段二段三段"), None);
+        // Half-way falls inside a character: no panic.
+        for text in ["發展區發展區發展區\n\n發", "發\n發展區發展區"] {
+            let (end, _) = section_end(text).unwrap();
+            assert!(text.is_char_boundary(end));
+        }
     }
 
     #[test]

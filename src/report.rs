@@ -26,6 +26,10 @@ pub struct Report {
     pub convert: Option<ConvertReport>,
     /// The lines stage 5 dropped, in document order.
     pub dropped: Vec<DroppedLine>,
+    /// Bytes of text the report covers, when sections were added up (to
+    /// weigh their spam shares).
+    #[serde(skip)]
+    pub(crate) section_bytes: usize,
 }
 
 /// How the bytes were read.
@@ -50,4 +54,63 @@ pub struct ConvertReport {
     /// `opencc-sys` engine).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replacements: Option<usize>,
+}
+
+impl Report {
+    /// Adds the report of a later section of the same document, `bytes`
+    /// long, whose first line was line `lines_before + 1` of the whole.
+    pub(crate) fn absorb(&mut self, section: Report, lines_before: usize, bytes: usize) {
+        merge(&mut self.repair, section.repair, |a, b| {
+            a.utf8_as_gbk += b.utf8_as_gbk;
+            a.utf8_as_big5 += b.utf8_as_big5;
+            a.utf8_as_latin += b.utf8_as_latin;
+            a.big5_as_gbk += b.big5_as_gbk;
+            a.gbk_as_big5 += b.gbk_as_big5;
+            a.gbk_as_latin += b.gbk_as_latin;
+            a.double += b.double;
+            a.irreparable += b.irreparable;
+        });
+        merge(&mut self.hygiene, section.hygiene, |a, b| {
+            a.invisible_removed += b.invisible_removed;
+            a.controls_removed += b.controls_removed;
+            a.ideographs_unified += b.ideographs_unified;
+            a.html_decoded += b.html_decoded;
+            a.width_folded += b.width_folded;
+        });
+        merge(&mut self.annotations, section.annotations, |a, b| {
+            a.stripped += b.stripped;
+            a.verified += b.verified;
+            a.on_traditional += b.on_traditional;
+            a.unverified += b.unverified;
+            a.word_glosses += b.word_glosses;
+            if a.decision != b.decision {
+                a.decision = "mixed";
+                a.reason = "decided section by section in a long document".into();
+            }
+        });
+        let (before, now) = (self.section_bytes as f64, bytes as f64);
+        merge(&mut self.spam, section.spam, |a, b| {
+            a.spam_lines += b.spam_lines;
+            a.chrome_lines += b.chrome_lines;
+            a.spam_share = (a.spam_share * before + b.spam_share * now) / (before + now).max(1.0);
+        });
+        self.section_bytes += bytes;
+        merge(&mut self.convert, section.convert, |a, b| {
+            a.replacements = a.replacements.zip(b.replacements).map(|(x, y)| x + y);
+        });
+        self.dropped
+            .extend(section.dropped.into_iter().map(|mut line| {
+                line.line += lines_before;
+                line
+            }));
+    }
+}
+
+/// `into` with `from` added by `add`, or `from` if `into` is empty.
+fn merge<T>(into: &mut Option<T>, from: Option<T>, add: impl FnOnce(&mut T, T)) {
+    match (into.as_mut(), from) {
+        (Some(a), Some(b)) => add(a, b),
+        (None, from) => *into = from,
+        (Some(_), None) => {}
+    }
 }

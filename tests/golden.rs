@@ -124,3 +124,32 @@ fn seed_page_in_big5_decodes_to_the_same_text() {
     assert_eq!(decoded.text, body);
     assert_eq!(cleaner().clean_bytes(&bytes).text, CLEAN);
 }
+
+#[test]
+fn a_long_document_is_cleaned_section_by_section_in_bounded_memory() {
+    // Pages one after another, more than two sections' worth, in GBK.
+    let copies = 2 * zhclean::SECTION_BYTES / SEED.len() + 3;
+    let document = vec![SEED; copies].join("\n");
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&document);
+    assert!(!unmappable);
+    let mut out = Vec::new();
+    let report = cleaner().clean_reader(&gbk[..], &mut out).expect("cleans");
+    let out = String::from_utf8(out).expect("UTF-8 out");
+    // Every page comes out as the golden file, one blank line between.
+    assert_eq!(out, vec![CLEAN; copies].join("\n"));
+    assert_eq!(
+        report.decode.as_ref().map(|d| d.encoding.as_str()),
+        Some("GBK")
+    );
+    // Dropped lines are numbered in the whole document: the page's own,
+    // moved down by the pages before.
+    let page = cleaner().clean(SEED).report.dropped;
+    let page_lines = SEED.matches('\n').count() + 1;
+    let expected: Vec<usize> = (0..copies)
+        .flat_map(|k| page.iter().map(move |d| d.line + k * page_lines))
+        .collect();
+    let got: Vec<usize> = report.dropped.iter().map(|d| d.line).collect();
+    assert_eq!(got, expected);
+    let spam = report.spam.expect("spam ran");
+    assert_eq!((spam.spam_lines, spam.chrome_lines), (copies, 3 * copies));
+}

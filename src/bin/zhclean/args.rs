@@ -136,6 +136,8 @@ impl Args {
             options.hygiene_classes.enable(class);
         }
         options.strict = self.strict;
+        // Dropped lines are listed only for those who read them.
+        options.keep_dropped = self.explain || self.report.is_some();
         options.drop_spam = self.drop.iter().any(|k| k == "spam");
         options.drop_chrome = self.drop.iter().any(|k| k == "chrome");
         for path in &self.lexicon {

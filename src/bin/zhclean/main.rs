@@ -72,6 +72,9 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
             .map_err(Stop::Failed)
             .and_then(|job| clean_one(args, cleaner, &job, &mut stdout).map(|r| (job, r)));
         match outcome {
+            // Reports are kept for the report file only: a run over a
+            // million files must not grow with them.
+            Ok(_) if args.report.is_none() => {}
             Ok((job, outcome)) => {
                 let (report, jsonl) = match outcome {
                     Outcome::Document(report) => (Some(*report), None),

@@ -10,10 +10,14 @@
 //! Text that is UTF-8 but for a few broken bytes (a truncated download, one
 //! bad byte in a large page) stays UTF-8: re-reading a whole page in another
 //! encoding for the sake of one byte would garble everything else.
+//!
+//! UTF-16 without a byte order mark (saved by some Windows tools) is neither
+//! UTF-8 nor anything chardetng knows; it is recognised when one byte order
+//! reads the start as text: ASCII, common ideographs, CJK punctuation.
 
 use std::io::{self, Read};
 
-use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8};
+use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 /// How many bytes chardetng sees.
 const SNIFF_LIMIT: usize = 64 * 1024;
@@ -39,7 +43,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 /// Decodes `bytes` as `forced`, or, if `None`, as detected. A byte order
 /// mark of the encoding used is skipped either way.
 pub fn decode_as(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded {
-    if forced.is_none() && Encoding::for_bom(bytes).is_none() {
+    if forced.is_none() && Encoding::for_bom(bytes).is_none() && sniff_utf16(bytes).is_none() {
         if let Ok(text) = std::str::from_utf8(bytes) {
             return Decoded {
                 text: text.to_string(),
@@ -72,6 +76,9 @@ fn choose(
 /// The encoding of text without a byte order mark that starts with
 /// `prefix`; `complete` says whether `prefix` is the whole text.
 fn detect(prefix: &[u8], complete: bool) -> &'static Encoding {
+    if let Some(utf16) = sniff_utf16(prefix) {
+        return utf16;
+    }
     let valid_utf8 = match std::str::from_utf8(prefix) {
         Ok(_) => true,
         // Cut inside a character at the end of a partial prefix.
@@ -85,6 +92,38 @@ fn detect(prefix: &[u8], complete: bool) -> &'static Encoding {
     detector.feed(sniffed, complete && sniffed.len() == prefix.len());
     detector.guess(None, true)
 }
+
+/// UTF-16 without a byte order mark, if one byte order reads the start of
+/// `prefix` as text: at least [`UTF16_MIN_CHARS`] characters, nearly all of
+/// them printable ASCII, blanks, common ideographs or CJK punctuation. Text
+/// in a one-byte or GBK-like encoding read that way is mostly rare
+/// ideographs and symbols; ASCII text in UTF-16 is full of NUL bytes, which
+/// nothing else has.
+fn sniff_utf16(prefix: &[u8]) -> Option<&'static Encoding> {
+    let sample = &prefix[..prefix.len().min(4096) & !1];
+    if sample.len() < 2 * UTF16_MIN_CHARS {
+        return None;
+    }
+    [UTF_16LE, UTF_16BE].into_iter().find(|&encoding| {
+        // A character cut at the end of the sample decodes as malformed.
+        let (text, _) = encoding.decode_without_bom_handling(sample);
+        let tables = crate::script::ScriptTables::get();
+        let (mut chars, mut plausible) = (0usize, 0usize);
+        for c in text.chars() {
+            chars += 1;
+            let textual = match c {
+                '\t' | '\n' | '\r' | ' '..='~' => true,
+                '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' => true,
+                _ => crate::freq::count(tables.simplified(c).unwrap_or(c)) >= 1000,
+            };
+            plausible += usize::from(textual);
+        }
+        chars >= UTF16_MIN_CHARS && plausible * 100 >= chars * 95
+    })
+}
+
+/// Characters UTF-16 sniffing needs.
+const UTF16_MIN_CHARS: usize = 4;
 
 /// Decodes a byte stream chunk by chunk, in bounded memory: the encoding is
 /// decided from the first 64 KiB (byte order mark, UTF-8 validity, else
@@ -269,7 +308,9 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
 /// Whether `bytes` look like a binary file rather than text: a NUL byte in
 /// the first 8 KiB, unless a UTF-16 byte order mark explains it.
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    if matches!(Encoding::for_bom(bytes), Some((e, _)) if e != UTF_8) {
+    if matches!(Encoding::for_bom(bytes), Some((e, _)) if e != UTF_8)
+        || sniff_utf16(bytes).is_some()
+    {
         return false;
     }
     bytes[..bytes.len().min(8192)].contains(&0)
@@ -278,6 +319,37 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_without_byte_order_mark_is_recognised() {
+        let text = "發展殘疾人事業 (2023), 中文 text。\n";
+        for encoding in [UTF_16LE, UTF_16BE] {
+            let (bytes, _, _) = encoding.encode(text);
+            // encoding_rs encodes UTF-16 as UTF-8; write the code units.
+            assert_eq!(bytes.as_ref(), text.as_bytes());
+            let units: Vec<u8> = text
+                .encode_utf16()
+                .flat_map(|u| {
+                    if encoding == UTF_16LE {
+                        u.to_le_bytes()
+                    } else {
+                        u.to_be_bytes()
+                    }
+                })
+                .collect();
+            assert!(!looks_binary(&units));
+            let d = decode(&units);
+            assert_eq!((d.text.as_str(), d.encoding), (text, encoding.name()));
+        }
+        // GBK and Big5 text is not taken for UTF-16.
+        for (encoding, text) in [
+            (encoding_rs::GBK, "发展残疾人事业，改善残疾民生"),
+            (encoding_rs::BIG5, "發展殘疾人事業，改善殘疾民生"),
+        ] {
+            let (bytes, _, _) = encoding.encode(text);
+            assert_eq!(decode(&bytes).text, text);
+        }
+    }
 
     #[test]
     fn utf8_passes_through() {

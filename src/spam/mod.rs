@@ -16,7 +16,7 @@
 //! Traditional. Word lists are matched on a character-by-character
 //! Simplified fold of the line, so they serve both scripts.
 //!
-//! The page is read once ([`scan`]); what is dear (folding a line into a
+//! The page is read once (module `scan`); what is dear (folding a line into a
 //! string, looking for contact bait and chrome phrases) is done only for the
 //! lines where it can change the outcome.
 

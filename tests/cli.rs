@@ -35,9 +35,22 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// Each error is one line naming the input.
-fn assert_one_line_error(o: &Output, name: &str, what: &str) {
+/// The summary a batch run ends with, if any, and the other lines of
+/// standard error.
+fn split_summary(o: &Output) -> (Option<String>, String) {
     let err = stderr(o);
+    match err.lines().last() {
+        Some(last) if last.contains(" files") && last.contains(" MB in ") => {
+            let rest = err[..err.len() - last.len() - 1].to_string();
+            (Some(last.to_string()), rest)
+        }
+        _ => (None, err),
+    }
+}
+
+/// Each error is one line naming the input (besides the summary).
+fn assert_one_line_error(o: &Output, name: &str, what: &str) {
+    let (_, err) = split_summary(o);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with(&format!("zhclean: {name}: ")), "{err}");
     assert!(err.contains(what), "{err}");
@@ -524,4 +537,174 @@ fn gzip_json_lines_in_and_out_in_parallel() {
         .read_to_string(&mut written)
         .unwrap();
     assert_eq!(written, out);
+}
+
+/// A tree of inputs: nested folders, a GBK file, an empty file, a binary
+/// file, a hidden folder, a Markdown file and a link back to the top.
+fn input_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("in");
+    fs::create_dir_all(root.join("news/2023")).unwrap();
+    fs::create_dir_all(root.join(".cache")).unwrap();
+    let seed = fs::read_to_string(SEED).unwrap();
+    fs::write(root.join("news/2023/page.txt"), &seed).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&seed);
+    fs::write(root.join("news/gbk.txt"), &gbk).unwrap();
+    fs::write(root.join("empty.txt"), b"").unwrap();
+    fs::write(root.join("image.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    fs::write(root.join(".cache/hidden.txt"), "發(fā)展\n").unwrap();
+    fs::write(root.join("notes.md"), "區(qū)殘聯(lián)\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&root, root.join("news/loop")).unwrap();
+    dir
+}
+
+#[test]
+fn a_folder_tree_is_cleaned_into_the_same_layout() {
+    let dir = input_tree();
+    let (input, out) = (dir.path().join("in"), dir.path().join("out"));
+    let o = zhclean(&[input.to_str().unwrap(), "-o", out.to_str().unwrap()], b"");
+    // The binary file fails; everything else is cleaned.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let (summary, errors) = split_summary(&o);
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    assert!(
+        errors.contains("image.png") && errors.contains("binary"),
+        "{errors}"
+    );
+    let summary = summary.expect("a summary line");
+    assert!(
+        summary.starts_with("zhclean: 4 files, 1 failed;"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("dropped 2 spam and 6 chrome lines"),
+        "{summary}"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("news/2023/page.txt")).unwrap(),
+        CLEAN
+    );
+    assert_eq!(fs::read_to_string(out.join("news/gbk.txt")).unwrap(), CLEAN);
+    assert_eq!(
+        fs::read_to_string(out.join("notes.md")).unwrap(),
+        "区残联\n"
+    );
+    assert!(out.join("empty.txt").exists());
+    // Hidden files are left out, links are not followed.
+    assert!(!out.join(".cache").exists());
+    assert!(!out.join("news/loop").exists());
+}
+
+#[test]
+fn globs_hidden_files_and_links_are_the_users_choice() {
+    let dir = input_tree();
+    let (input, out) = (dir.path().join("in"), dir.path().join("out"));
+    let (input, out) = (input.to_str().unwrap(), out.to_str().unwrap());
+    let o = zhclean(
+        &[
+            input,
+            "-o",
+            out,
+            "--glob",
+            "*.txt",
+            "--glob",
+            "!empty.txt",
+            "--hidden",
+            "-q",
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let out = Path::new(out);
+    assert_eq!(
+        fs::read_to_string(out.join(".cache/hidden.txt")).unwrap(),
+        "发展\n"
+    );
+    assert!(out.join("news/gbk.txt").exists());
+    assert!(!out.join("notes.md").exists() && !out.join("empty.txt").exists());
+    // Following links, the loop is reported and the walk ends.
+    #[cfg(unix)]
+    {
+        let out2 = dir.path().join("out2");
+        let o = zhclean(
+            &[
+                input,
+                "-o",
+                out2.to_str().unwrap(),
+                "--follow",
+                "--glob",
+                "*.txt",
+            ],
+            b"",
+        );
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("loop") && stderr(&o).contains("never end"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            fs::read_to_string(out2.join("news/2023/page.txt")).unwrap(),
+            CLEAN
+        );
+    }
+}
+
+#[test]
+fn an_interrupted_run_leaves_no_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("in"), dir.path().join("out"));
+    fs::create_dir_all(&input).unwrap();
+    let seed = fs::read_to_string(SEED).unwrap();
+    let page = vec![seed.as_str(); 300].join("\n");
+    let expected = vec![CLEAN; 300].join("\n");
+    for i in 0..40 {
+        fs::write(input.join(format!("{i:02}.txt")), &page).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhclean"))
+        .args([
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-j",
+            "1",
+            "-q",
+        ])
+        .spawn()
+        .unwrap();
+    // Kill it once some outputs exist but not all.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let done = fs::read_dir(&out).map_or(0, |d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".txt"))
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .count()
+        });
+        if done >= 3 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut complete = 0;
+    for entry in fs::read_dir(&out).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // A killed process cannot remove its temporary file; that is all
+        // it may leave besides complete outputs.
+        if name.starts_with('.') && name.ends_with(".tmp") {
+            continue;
+        }
+        assert_eq!(
+            fs::read_to_string(entry.path()).unwrap(),
+            expected,
+            "{name}"
+        );
+        complete += 1;
+    }
+    assert!((3..40).contains(&complete), "{complete} outputs");
 }

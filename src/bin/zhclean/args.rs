@@ -97,9 +97,27 @@ pub struct Args {
     #[arg(long, value_name = "SHARE")]
     pub drop_docs_above: Option<f64>,
 
-    /// Threads that clean JSON Lines records (default: one per core).
+    /// Threads that clean files into -o DIR and JSON Lines records (default:
+    /// one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+
+    /// In folders, clean only files whose path matches GLOB (`*.txt`,
+    /// `news/**`); a leading `!` leaves matching files out. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+
+    /// In folders, clean hidden files and folders too (names starting with `.`).
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// In folders, follow symbolic links (loops are reported, not followed).
+    #[arg(long)]
+    pub follow: bool,
+
+    /// No progress bar and no summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
 
     /// Write a JSON report (per input: encoding, stage counts, dropped lines) to FILE.
     #[arg(long, value_name = "FILE")]

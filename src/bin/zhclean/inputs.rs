@@ -44,9 +44,20 @@ impl Failure {
     }
 }
 
+/// How folders are walked.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    /// Globs a file's path (from the folder) must match; `!` excludes.
+    pub globs: Vec<String>,
+    /// Hidden files and folders too.
+    pub hidden: bool,
+    /// Follow symbolic links.
+    pub follow: bool,
+}
+
 /// The documents named by `paths`, in order; folders are walked (sorted by
-/// name, symbolic links not followed) when `output` is given.
-pub fn plan(paths: &[PathBuf], output: Option<&Path>) -> Vec<Result<Job, Failure>> {
+/// name) when `output` is given.
+pub fn plan(paths: &[PathBuf], output: Option<&Path>, how: &Walk) -> Vec<Result<Job, Failure>> {
     let mut jobs = Vec::new();
     let mut targets = HashSet::new();
     let out_canonical = output.and_then(|o| fs::canonicalize(o).ok());
@@ -84,7 +95,7 @@ pub fn plan(paths: &[PathBuf], output: Option<&Path>) -> Vec<Result<Job, Failure
             ))),
             (true, Some(out)) => {
                 let mut files = Vec::new();
-                walk(path, out_canonical.as_deref(), &mut files, &mut jobs);
+                walk(path, out_canonical.as_deref(), how, &mut files, &mut jobs);
                 for file in files {
                     let relative = file.strip_prefix(path).unwrap_or(&file).to_path_buf();
                     jobs.push(job_for(file, out.join(relative), &mut targets));
@@ -133,35 +144,73 @@ fn job_for(
     })
 }
 
-/// Collects the regular files under `dir`, skipping symbolic links and the
-/// output folder itself.
+/// Collects the regular files under `dir` that the globs let through,
+/// skipping the output folder itself; what cannot be walked (an unreadable
+/// folder, a loop of links) is a failure.
 fn walk(
     dir: &Path,
     skip: Option<&Path>,
+    how: &Walk,
     files: &mut Vec<PathBuf>,
     jobs: &mut Vec<Result<Job, Failure>>,
 ) {
-    if let (Some(skip), Ok(canonical)) = (skip, fs::canonicalize(dir)) {
-        if canonical == skip {
+    let mut overrides = ignore::overrides::OverrideBuilder::new(dir);
+    for glob in &how.globs {
+        if let Err(e) = overrides.add(glob) {
+            jobs.push(Err(Failure::new(
+                dir.display(),
+                format!("bad --glob {glob:?} ({e}); use a glob such as *.txt or !*.bak"),
+            )));
             return;
         }
     }
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
+    let overrides = match overrides.build() {
+        Ok(overrides) => overrides,
         Err(e) => {
-            jobs.push(Err(Failure::new(dir.display(), describe_io(&e))));
+            jobs.push(Err(Failure::new(
+                dir.display(),
+                format!("bad --glob ({e})"),
+            )));
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, skip, files, jobs),
-            Ok(meta) if meta.is_file() => files.push(path),
+    let skip = skip.map(Path::to_path_buf);
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .hidden(!how.hidden)
+        .follow_links(how.follow)
+        .overrides(overrides)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |entry| {
+            let is_output = skip.as_ref().is_some_and(|skip| {
+                entry.file_type().is_some_and(|t| t.is_dir())
+                    && fs::canonicalize(entry.path()).is_ok_and(|c| &c == skip)
+            });
+            !is_output
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
+                files.push(entry.into_path());
+            }
             Ok(_) => {}
-            Err(e) => jobs.push(Err(Failure::new(path.display(), describe_io(&e)))),
+            Err(e) => jobs.push(Err(walk_failure(dir, &e))),
         }
+    }
+}
+
+/// A failure for what the walk could not do, named by the path involved.
+fn walk_failure(dir: &Path, error: &ignore::Error) -> Failure {
+    match error {
+        ignore::Error::WithPath { path, err } => walk_failure(path, err),
+        ignore::Error::WithDepth { err, .. } => walk_failure(dir, err),
+        ignore::Error::Loop { child, .. } => Failure::new(
+            child.display(),
+            "is a link back into a folder above it; left out (the walk would never end)",
+        ),
+        ignore::Error::Io(e) => Failure::new(dir.display(), describe_io(e)),
+        other => Failure::new(dir.display(), format!("cannot walk: {other}")),
     }
 }
 

@@ -11,11 +11,14 @@ mod output;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde::Serialize;
 use zhclean::{Cleaner, DroppedLine, Report, StreamError};
 
@@ -63,19 +66,36 @@ struct InputReport {
 }
 
 fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
+    let started = Instant::now();
+    let how = inputs::Walk {
+        globs: args.glob.clone(),
+        hidden: args.hidden,
+        follow: args.follow,
+    };
+    let jobs = inputs::plan(&args.paths, args.output.as_deref(), &how);
+    let batch = args.output.is_some();
+    let progress = if batch && !args.quiet {
+        ProgressBar::new(jobs.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files, {per_sec}, ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     let stdout = io::stdout();
     let mut stdout = io::BufWriter::new(stdout.lock());
     let mut reports = Vec::new();
+    let mut summary = Summary::default();
     let mut failed = false;
-    for job in inputs::plan(&args.paths, args.output.as_deref()) {
-        let outcome = job
-            .map_err(Stop::Failed)
-            .and_then(|job| clean_one(args, cleaner, &job, &mut stdout).map(|r| (job, r)));
-        match outcome {
-            // Reports are kept for the report file only: a run over a
-            // million files must not grow with them.
-            Ok(_) if args.report.is_none() => {}
+    let mut record = |job: Result<(Job, Outcome), (Option<Job>, Stop)>| -> bool {
+        progress.inc(1);
+        match job {
             Ok((job, outcome)) => {
+                summary.add(&job, &outcome);
+                if args.report.is_none() {
+                    return true;
+                }
                 let (report, jsonl) = match outcome {
                     Outcome::Document(report) => (Some(*report), None),
                     Outcome::Records(summary) => (None, Some(summary)),
@@ -88,10 +108,11 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
                     jsonl,
                 });
             }
-            Err(Stop::BrokenPipe) => break,
-            Err(Stop::Failed(failure)) => {
+            Err((_, Stop::BrokenPipe)) => return false,
+            Err((_, Stop::Failed(failure))) => {
                 failed = true;
-                eprintln!("zhclean: {}: {}", failure.name, failure.message);
+                summary.failed += 1;
+                progress.suspend(|| eprintln!("zhclean: {}: {}", failure.name, failure.message));
                 reports.push(InputReport {
                     input: failure.name,
                     output: None,
@@ -101,6 +122,39 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
                 });
             }
         }
+        true
+    };
+    if batch {
+        // One file each into -o DIR: in parallel, taken in order.
+        let results: Vec<_> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let job = job.map_err(|f| (None, Stop::Failed(f)))?;
+                match clean_one(args, cleaner, &job, &mut io::sink()) {
+                    Ok(outcome) => Ok((job, outcome)),
+                    Err(stop) => Err((Some(job), stop)),
+                }
+            })
+            .collect();
+        for result in results {
+            record(result);
+        }
+    } else {
+        for job in jobs {
+            let result = job.map_err(|f| (None, Stop::Failed(f))).and_then(|job| {
+                match clean_one(args, cleaner, &job, &mut stdout) {
+                    Ok(outcome) => Ok((job, outcome)),
+                    Err(stop) => Err((Some(job), stop)),
+                }
+            });
+            if !record(result) {
+                break;
+            }
+        }
+    }
+    progress.finish_and_clear();
+    if !args.quiet && (batch || summary.inputs() > 1) {
+        eprintln!("{}", summary.line(started.elapsed()));
     }
     if let Err(e) = stdout.flush() {
         if e.kind() != io::ErrorKind::BrokenPipe {
@@ -126,6 +180,74 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// What a run did, for the line printed at its end.
+#[derive(Debug, Default)]
+struct Summary {
+    files: usize,
+    failed: usize,
+    records: usize,
+    bytes: u64,
+    spam_lines: usize,
+    chrome_lines: usize,
+    annotations: usize,
+    converted: usize,
+}
+
+impl Summary {
+    fn add(&mut self, job: &Job, outcome: &Outcome) {
+        self.files += 1;
+        if let Source::File(path) = &job.source {
+            self.bytes += std::fs::metadata(path).map_or(0, |m| m.len());
+        }
+        match outcome {
+            Outcome::Document(report) => {
+                if let Some(spam) = &report.spam {
+                    self.spam_lines += spam.spam_lines;
+                    self.chrome_lines += spam.chrome_lines;
+                }
+                self.annotations += report.annotations.as_ref().map_or(0, |a| a.stripped);
+                self.converted += report
+                    .convert
+                    .as_ref()
+                    .and_then(|c| c.replacements)
+                    .unwrap_or(0);
+            }
+            Outcome::Records(jsonl) => {
+                self.records += jsonl.records;
+                self.spam_lines += jsonl.spam_lines;
+                self.chrome_lines += jsonl.chrome_lines;
+                self.annotations += jsonl.annotations_stripped;
+            }
+        }
+    }
+
+    fn inputs(&self) -> usize {
+        self.files + self.failed
+    }
+
+    fn line(&self, took: Duration) -> String {
+        let mb = self.bytes as f64 / 1e6;
+        let seconds = took.as_secs_f64();
+        let mut line = format!("zhclean: {} files", self.files);
+        if self.records > 0 {
+            line += &format!(" ({} JSON Lines records)", self.records);
+        }
+        if self.failed > 0 {
+            line += &format!(", {} failed", self.failed);
+        }
+        line += &format!(
+            "; {mb:.1} MB in {seconds:.1} s ({:.1} MB/s); dropped {} spam and {} chrome lines; \
+             {} annotations stripped; {} conversions",
+            mb / seconds.max(1e-9),
+            self.spam_lines,
+            self.chrome_lines,
+            self.annotations,
+            self.converted,
+        );
+        line
     }
 }
 

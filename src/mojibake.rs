@@ -509,11 +509,12 @@ fn plausibility(text: &str, tables: &ScriptTables) -> Option<f64> {
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.
 fn reencode(line: &str, wrong: &'static Encoding, right: &'static Encoding) -> Option<String> {
     // Genuine text fails within a few characters: look at the start first.
-    if right == UTF_8 && wrong != WINDOWS_1252 {
+    if wrong != WINDOWS_1252 {
         let head_end = line.char_indices().nth(16).map_or(line.len(), |(i, _)| i);
         if head_end < line.len() {
             let (head, _, unmappable) = wrong.encode(&line[..head_end]);
-            if unmappable || std::str::from_utf8(&head).is_err_and(|e| e.error_len().is_some()) {
+            // Big5's Hong Kong extensions are encoded by `big5_bytes` only.
+            if unmappable && wrong != BIG5 || !reads_as(&head, right) {
                 return None;
             }
         }
@@ -559,6 +560,18 @@ fn latin_bytes(line: &str) -> Option<Vec<u8>> {
         }
     }
     Some(bytes)
+}
+
+/// Whether `bytes`, the start of a text, decode as `encoding` without a
+/// malformed sequence (one cut off at the end is not).
+fn reads_as(bytes: &[u8], encoding: &'static Encoding) -> bool {
+    if encoding == UTF_8 {
+        return !std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some());
+    }
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(bytes.len() * 2);
+    let (result, _) = decoder.decode_to_string_without_replacement(bytes, &mut text, false);
+    !matches!(result, encoding_rs::DecoderResult::Malformed(..))
 }
 
 /// The Big5 bytes a Big5 reading turned into `line`, including those of

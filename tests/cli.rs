@@ -708,3 +708,29 @@ fn an_interrupted_run_leaves_no_partial_output() {
     }
     assert!((3..40).contains(&complete), "{complete} outputs");
 }
+
+#[test]
+fn in_place_replaces_each_input_with_its_cleaned_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("news/page.txt");
+    fs::create_dir_all(page.parent().unwrap()).unwrap();
+    fs::copy(SEED, &page).unwrap();
+    let single = dir.path().join("one.txt");
+    fs::write(&single, "發(fā)展\n").unwrap();
+    let o = zhclean(
+        &[
+            dir.path().join("news").to_str().unwrap(),
+            single.to_str().unwrap(),
+            "--in-place",
+            "-q",
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(&page).unwrap(), CLEAN);
+    assert_eq!(fs::read_to_string(&single).unwrap(), "发展\n");
+    // Nothing but the cleaned files is left behind.
+    assert_eq!(fs::read_dir(dir.path().join("news")).unwrap().count(), 1);
+    let o = zhclean(&["--in-place"], b"x");
+    assert_one_line_error(&o, "<stdin>", "in place");
+}

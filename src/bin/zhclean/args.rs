@@ -115,6 +115,11 @@ pub struct Args {
     #[arg(long)]
     pub follow: bool,
 
+    /// Replace each input file (and each file in a folder) with its cleaned
+    /// version, written whole before it takes the input's place.
+    #[arg(long, conflicts_with = "output")]
+    pub in_place: bool,
+
     /// No progress bar and no summary on standard error.
     #[arg(short, long)]
     pub quiet: bool,

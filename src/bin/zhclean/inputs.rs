@@ -53,10 +53,12 @@ pub struct Walk {
     pub hidden: bool,
     /// Follow symbolic links.
     pub follow: bool,
+    /// Each file is its own output (`--in-place`).
+    pub in_place: bool,
 }
 
 /// The documents named by `paths`, in order; folders are walked (sorted by
-/// name) when `output` is given.
+/// name) when `output` is given or files are cleaned in place.
 pub fn plan(paths: &[PathBuf], output: Option<&Path>, how: &Walk) -> Vec<Result<Job, Failure>> {
     let mut jobs = Vec::new();
     let mut targets = HashSet::new();
@@ -68,6 +70,13 @@ pub fn plan(paths: &[PathBuf], output: Option<&Path>, how: &Walk) -> Vec<Result<
         paths
     };
     for path in paths {
+        if path.as_os_str() == "-" && how.in_place {
+            jobs.push(Err(Failure::new(
+                "<stdin>",
+                "standard input cannot be cleaned in place; leave out --in-place",
+            )));
+            continue;
+        }
         if path.as_os_str() == "-" {
             jobs.push(match output {
                 None => Ok(Job {
@@ -88,10 +97,26 @@ pub fn plan(paths: &[PathBuf], output: Option<&Path>, how: &Walk) -> Vec<Result<
                 continue;
             }
         };
+        if how.in_place {
+            let files = if meta.is_dir() {
+                let mut files = Vec::new();
+                walk(path, None, how, &mut files, &mut jobs);
+                files
+            } else {
+                vec![path.clone()]
+            };
+            jobs.extend(files.into_iter().map(|file| {
+                Ok(Job {
+                    source: Source::File(file.clone()),
+                    target: Some(file),
+                })
+            }));
+            continue;
+        }
         match (meta.is_dir(), output) {
             (true, None) => jobs.push(Err(Failure::new(
                 path.display(),
-                "is a folder; give -o DIR to clean a folder into DIR",
+                "is a folder; give -o DIR to clean a folder into DIR, or --in-place",
             ))),
             (true, Some(out)) => {
                 let mut files = Vec::new();

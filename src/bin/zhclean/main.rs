@@ -71,9 +71,10 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
         globs: args.glob.clone(),
         hidden: args.hidden,
         follow: args.follow,
+        in_place: args.in_place,
     };
     let jobs = inputs::plan(&args.paths, args.output.as_deref(), &how);
-    let batch = args.output.is_some();
+    let batch = args.output.is_some() || args.in_place;
     let progress = if batch && !args.quiet {
         ProgressBar::new(jobs.len() as u64)
     } else {

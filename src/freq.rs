@@ -10,9 +10,9 @@
 //! real text has a word pair at every second or third character, such text
 //! almost none.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+use crate::hash::IntSet;
 
 const TABLE: &str = include_str!("../data/freq/hanzi.txt");
 const PAIRS: &str = include_str!("../data/freq/bigrams.txt");
@@ -20,9 +20,9 @@ const PAIRS: &str = include_str!("../data/freq/bigrams.txt");
 /// Whether `a` then `b` occur side by side inside a word (both in their
 /// Simplified form).
 pub(crate) fn is_word_pair(a: char, b: char) -> bool {
-    static SET: OnceLock<HashSet<u64, BuildHasherDefault<PairHasher>>> = OnceLock::new();
+    static SET: OnceLock<IntSet<u64>> = OnceLock::new();
     let set = SET.get_or_init(|| {
-        let mut set = HashSet::with_capacity_and_hasher(120_000, Default::default());
+        let mut set = IntSet::with_capacity_and_hasher(140_000, Default::default());
         let listed = PAIRS.lines().filter(|line| !line.starts_with('#'));
         for (first, seconds) in listed.filter_map(|line| line.split_once('\t')) {
             let mut chars = first.chars();
@@ -37,27 +37,6 @@ pub(crate) fn is_word_pair(a: char, b: char) -> bool {
 
 fn pair_key(a: char, b: char) -> u64 {
     u64::from(a) << 32 | u64::from(b)
-}
-
-/// Hashes a pair key with one multiplication: the keys are dense and the
-/// set is looked up for every pair of characters repair examines.
-#[derive(Default)]
-struct PairHasher(u64);
-
-impl Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (n ^ n >> 29).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
 }
 
 /// How often `c` occurs in the corpus; 0 for characters too rare to list.

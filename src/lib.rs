@@ -31,6 +31,7 @@ pub mod annotation;
 pub mod convert;
 pub mod decode;
 mod freq;
+mod hash;
 pub mod mojibake;
 mod report;
 mod script;

@@ -24,12 +24,11 @@ pub(crate) mod features;
 pub(crate) mod lexicon;
 pub(crate) mod scan;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::hash::IntMap;
 use crate::script::{ScriptCounts, ScriptTables};
 
 use features::{Context, LineFeatures, MAX_CONTACTS};
@@ -310,13 +309,13 @@ struct Page {
     /// Paragraphs are mostly set apart by blank lines: being so says nothing.
     spaced_out: bool,
     /// How often each short folded line occurs, by hash.
-    seen: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
+    seen: IntMap<u64, u32>,
 }
 
 impl Page {
     fn observe(lines: &[LineScan]) -> Page {
         let mut script = ScriptCounts::default();
-        let mut seen: HashMap<u64, u32, BuildHasherDefault<Prehashed>> = HashMap::default();
+        let mut seen: IntMap<u64, u32> = IntMap::default();
         let non_blank = lines.len();
         let mut isolated = 0;
         for (i, line) in lines.iter().enumerate() {
@@ -355,26 +354,6 @@ fn is_isolated(lines: &[LineScan], i: usize) -> bool {
     let before = i.checked_sub(1).and_then(|j| lines.get(j));
     let after = lines.get(i + 1);
     before.is_none_or(|l| l.number + 1 < number) && after.is_none_or(|l| l.number > number + 1)
-}
-
-/// A hasher for keys that are hashes already.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 #[cfg(test)]

@@ -244,10 +244,6 @@ fn utf8_rereading(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind
         .into_iter()
         .filter(|kind| kind.right == UTF_8 && kind.wrong != WINDOWS_1252)
         .find_map(|kind| {
-            let first = line.chars().find(|c| !c.is_ascii())?;
-            if !starts_utf8(first, kind.wrong) {
-                return None;
-            }
             let fixed = reencode(line, kind.wrong, kind.right)?;
             let han = fixed.chars().filter(|&c| is_han(c)).count();
             let chinese = plain_chinese(&fixed, Evidence::Symbols, tables).is_some();
@@ -508,7 +504,14 @@ fn plausibility(text: &str, tables: &ScriptTables) -> Option<f64> {
 
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.
 fn reencode(line: &str, wrong: &'static Encoding, right: &'static Encoding) -> Option<String> {
-    // Genuine text fails within a few characters: look at the start first.
+    // Genuine text fails within a few characters: look at its first one,
+    // then at its start.
+    if right == UTF_8 && wrong != WINDOWS_1252 {
+        let first = line.chars().find(|c| !c.is_ascii())?;
+        if !starts_utf8(first, wrong) {
+            return None;
+        }
+    }
     if wrong != WINDOWS_1252 {
         let head_end = line.char_indices().nth(16).map_or(line.len(), |(i, _)| i);
         if head_end < line.len() {

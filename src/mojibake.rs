@@ -361,6 +361,11 @@ fn evidence(line: &str, tables: &ScriptTables) -> Option<Evidence> {
     if han > 0 && mostly_rare {
         return Some(Evidence::RareIdeographs(common as f64 / han as f64));
     }
+    // Characters read the wrong way are seldom all common; text that is
+    // (classical Chinese makes few modern words) needs no second look.
+    if symbols == 0 && common == han {
+        return None;
+    }
     let (pairs, words) = word_pairs(line, tables);
     let no_words = pairs > MIN_WORDS && words as f64 <= MAX_GARBLED_WORD_SHARE * pairs as f64;
     (no_words || symbols > 0).then_some(Evidence::NoWords {

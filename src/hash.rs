@@ -1,4 +1,4 @@
-//! A hasher for integer keys: one multiplication. The standard hasher
+//! A hasher for integer keys (and characters): one multiplication. The standard hasher
 //! resists crafted keys, which costs; the maps keyed by integers here (pairs
 //! of characters, hashes of lines) are looked up once for nearly every
 //! character or line of a page, and their keys come from the data files or
@@ -31,5 +31,9 @@ impl Hasher for IntHasher {
 
     fn write_u64(&mut self, n: u64) {
         self.0 = (n ^ n >> 29).wrapping_mul(MULTIPLIER);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
     }
 }

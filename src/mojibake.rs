@@ -41,7 +41,7 @@
 //! line of three or four ideographs read the wrong way carries too little to
 //! be told from Chinese: those are left as they are.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{IntMap, IntSet};
 use std::sync::OnceLock;
 
 use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
@@ -181,6 +181,8 @@ fn repair_line(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)>
     if let Some(repaired) = utf8_rereading(line, tables) {
         return Some(repaired);
     }
+    // A run of words, usually met within a few characters, settles most
+    // lines before the whole line is weighed.
     if has_word_run(line, tables) {
         return None;
     }
@@ -257,10 +259,10 @@ fn utf8_rereading(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind
 /// that encoding always is, and that of genuine text seldom. One look at a
 /// table spares most lines an encoding.
 fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
-    static GBK_STARTS: OnceLock<HashSet<char>> = OnceLock::new();
-    static BIG5_STARTS: OnceLock<HashSet<char>> = OnceLock::new();
+    static GBK_STARTS: OnceLock<IntSet<char>> = OnceLock::new();
+    static BIG5_STARTS: OnceLock<IntSet<char>> = OnceLock::new();
     let build = || {
-        let mut starts = HashSet::new();
+        let mut starts = IntSet::default();
         for lead in 0xC2..=0xF4u8 {
             for trail in 0x80..=0xBFu8 {
                 let pair = [lead, trail];
@@ -587,9 +589,9 @@ fn reads_as(bytes: &[u8], encoding: &'static Encoding) -> bool {
 /// reads but the standard encoder leaves out: GBK text read as Big5 is full
 /// of them.
 fn big5_bytes(line: &str) -> Option<Vec<u8>> {
-    static EXTENSIONS: OnceLock<HashMap<char, [u8; 2]>> = OnceLock::new();
+    static EXTENSIONS: OnceLock<IntMap<char, [u8; 2]>> = OnceLock::new();
     let extensions = EXTENSIONS.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = IntMap::default();
         for lead in 0x81..=0xA0u8 {
             for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
                 let pair = [lead, trail];

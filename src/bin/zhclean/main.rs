@@ -184,6 +184,16 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
     }
 }
 
+/// Takes a progress bar off the screen when the input is done, however it
+/// ended.
+struct ClearBar(ProgressBar);
+
+impl Drop for ClearBar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
 /// What a run did, for the line printed at its end.
 #[derive(Debug, Default)]
 struct Summary {
@@ -304,10 +314,27 @@ fn clean_one(
     stdout: &mut dyn Write,
 ) -> Result<Outcome, Stop> {
     let failed = |message: String| Stop::Failed(Failure::new(&job.source, message));
+    // One input streamed to standard output shows its bytes on a terminal;
+    // a batch shows files instead (see `run`).
+    let bar = match &job.source {
+        Source::File(path) if job.target.is_none() && !args.quiet && !args.explain => {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            let bar = ProgressBar::new(size);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes}, {bytes_per_sec}, ETA {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        }
+        _ => ProgressBar::hidden(),
+    };
+    let _clear = ClearBar(bar.clone());
     let reader: Box<dyn Read> = match &job.source {
         Source::Stdin => Box::new(io::stdin().lock()),
         Source::File(path) => {
-            let file = File::open(path).map_err(|e| failed(describe_io(&e)))?;
+            let file = bar.wrap_read(File::open(path).map_err(|e| failed(describe_io(&e)))?);
             if is_gzip(path) {
                 Box::new(MultiGzDecoder::new(io::BufReader::new(file)))
             } else {

@@ -265,10 +265,7 @@ fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
         let mut starts = IntSet::default();
         for lead in 0xC2..=0xF4u8 {
             for trail in 0x80..=0xBFu8 {
-                let pair = [lead, trail];
-                let (text, malformed) = legacy.decode_without_bom_handling(&pair);
-                let mut chars = text.chars();
-                if let (false, Some(c), None) = (malformed, chars.next(), chars.next()) {
+                if let Some(c) = pair_char(legacy, [lead, trail]) {
                     starts.insert(c);
                 }
             }
@@ -295,17 +292,11 @@ fn exact_repairs(line: &str) -> impl Iterator<Item = (String, Kind)> + '_ {
 /// left for a finer repair.
 fn has_word_run(line: &str, tables: &ScriptTables) -> bool {
     let mut run = 0;
-    let mut previous = None;
-    for c in line.chars().filter(|c| !c.is_whitespace()) {
-        let c = is_han(c).then(|| tables.simplified(c).unwrap_or(c));
-        run = match (previous, c) {
-            (Some(a), Some(b)) if freq::is_word_pair(a, b) => run + 1,
-            _ => 0,
-        };
+    for pair in neighbour_pairs(line, tables) {
+        run = if pair == Some(true) { run + 1 } else { 0 };
         if run >= WORD_RUN {
             return true;
         }
-        previous = c;
     }
     false
 }
@@ -313,17 +304,27 @@ fn has_word_run(line: &str, tables: &ScriptTables) -> bool {
 /// How many pairs of neighbouring ideographs `text` has, blanks aside, and
 /// how many of them make words.
 fn word_pairs(text: &str, tables: &ScriptTables) -> (usize, usize) {
-    let (mut pairs, mut words) = (0, 0);
+    neighbour_pairs(text, tables)
+        .flatten()
+        .fold((0, 0), |(pairs, words), word| {
+            (pairs + 1, words + usize::from(word))
+        })
+}
+
+/// For each character of `text` after the first, blanks aside: `None` if
+/// it and the one before are not both ideographs, else whether the two (in
+/// their Simplified forms) make a word.
+fn neighbour_pairs<'a>(
+    text: &'a str,
+    tables: &'a ScriptTables,
+) -> impl Iterator<Item = Option<bool>> + 'a {
     let mut previous = None;
-    for c in text.chars().filter(|c| !c.is_whitespace()) {
+    text.chars().filter(|c| !c.is_whitespace()).map(move |c| {
         let c = is_han(c).then(|| tables.simplified(c).unwrap_or(c));
-        if let (Some(a), Some(b)) = (previous, c) {
-            pairs += 1;
-            words += usize::from(freq::is_word_pair(a, b));
-        }
+        let pair = previous.zip(c).map(|(a, b)| freq::is_word_pair(a, b));
         previous = c;
-    }
-    (pairs, words)
+        pair
+    })
 }
 
 /// What makes a line look garbled.
@@ -470,14 +471,14 @@ fn more_plausible(candidate: &str, line: &str, tables: &ScriptTables) -> Option<
         return plain_chinese(candidate, Evidence::Symbols, tables);
     }
     let share = plain_chinese(candidate, Evidence::ExactUtf8, tables)?;
-    let gain = plausibility(candidate, tables)? - plausibility(line, tables)?;
-    let han = candidate.chars().filter(|&c| is_han(c)).count();
-    let (gain_needed, words_needed) = if han >= MIN_HAN {
+    let reading = plausibility(candidate, tables)?;
+    let gain = reading.score - plausibility(line, tables)?.score;
+    let (gain_needed, words_needed) = if reading.han >= MIN_HAN {
         (MIN_GAIN, 0)
     } else {
         (MIN_GAIN_SHORT, MIN_WORDS)
     };
-    let (_, words) = word_pairs(candidate, tables);
+    let words = reading.words;
     // Chinese punctuation in the line that the reading turns into something
     // else was genuine: mojibake of it is symbols, not `，` and `。`.
     let kept_punctuation = punctuation(candidate) >= punctuation(line);
@@ -495,7 +496,7 @@ fn punctuation(text: &str) -> usize {
 /// its ideographs (`freq::count` of their Simplified forms: 1 to about 6),
 /// plus up to 4 for the share of neighbouring ideographs that make words,
 /// plus 0.5 for each of its first four words. `None` without ideographs.
-fn plausibility(text: &str, tables: &ScriptTables) -> Option<f64> {
+fn plausibility(text: &str, tables: &ScriptTables) -> Option<Plausibility> {
     let (mut han, mut sum) = (0usize, 0.0);
     for c in text.chars().filter(|&c| is_han(c)) {
         han += 1;
@@ -506,7 +507,19 @@ fn plausibility(text: &str, tables: &ScriptTables) -> Option<f64> {
     }
     let (pairs, words) = word_pairs(text, tables);
     let word_share = words as f64 / pairs.max(1) as f64;
-    Some(sum / han as f64 + 4.0 * word_share + 0.5 * words.min(4) as f64)
+    Some(Plausibility {
+        score: sum / han as f64 + 4.0 * word_share + 0.5 * words.min(4) as f64,
+        han,
+        words,
+    })
+}
+
+/// What [`plausibility`] weighed: the score, and the ideographs and words
+/// it counted.
+struct Plausibility {
+    score: f64,
+    han: usize,
+    words: usize,
 }
 
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.
@@ -594,10 +607,7 @@ fn big5_bytes(line: &str) -> Option<Vec<u8>> {
         let mut map = IntMap::default();
         for lead in 0x81..=0xA0u8 {
             for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
-                let pair = [lead, trail];
-                let (text, malformed) = BIG5.decode_without_bom_handling(&pair);
-                let mut chars = text.chars();
-                if let (false, Some(c), None) = (malformed, chars.next(), chars.next()) {
+                if let Some(c) = pair_char(BIG5, [lead, trail]) {
                     map.entry(c).or_insert([lead, trail]);
                 }
             }
@@ -615,6 +625,16 @@ fn big5_bytes(line: &str) -> Option<Vec<u8>> {
         }
     }
     Some(bytes)
+}
+
+/// The one character two bytes make in `encoding`, if they make one.
+fn pair_char(encoding: &'static Encoding, pair: [u8; 2]) -> Option<char> {
+    let (text, malformed) = encoding.decode_without_bom_handling(&pair);
+    let mut chars = text.chars();
+    match (malformed, chars.next(), chars.next()) {
+        (false, Some(c), None) => Some(c),
+        _ => None,
+    }
 }
 
 /// Runs of `锟斤拷` and of U+FFFD in `text`.

@@ -308,12 +308,12 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
 /// Whether `bytes` look like a binary file rather than text: a NUL byte in
 /// the first 8 KiB, unless a UTF-16 byte order mark explains it.
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    if matches!(Encoding::for_bom(bytes), Some((e, _)) if e != UTF_8)
-        || sniff_utf16(bytes).is_some()
-    {
+    if !bytes[..bytes.len().min(8192)].contains(&0) {
         return false;
     }
-    bytes[..bytes.len().min(8192)].contains(&0)
+    // NUL bytes are at home in UTF-16 only.
+    let utf16_bom = matches!(Encoding::for_bom(bytes), Some((e, _)) if e != UTF_8);
+    !utf16_bom && sniff_utf16(bytes).is_none()
 }
 
 #[cfg(test)]

@@ -114,7 +114,7 @@ fn sniff_utf16(prefix: &[u8]) -> Option<&'static Encoding> {
             let textual = match c {
                 '\t' | '\n' | '\r' | ' '..='~' => true,
                 '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' => true,
-                _ => crate::freq::count(tables.simplified(c).unwrap_or(c)) >= 1000,
+                _ => crate::freq::is_common(tables.simplified(c).unwrap_or(c)),
             };
             plausible += usize::from(textual);
         }

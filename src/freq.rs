@@ -39,6 +39,14 @@ fn pair_key(a: char, b: char) -> u64 {
     u64::from(a) << 32 | u64::from(b)
 }
 
+/// A common character occurs at least this often in the table.
+const COMMON: u64 = 1000;
+
+/// Whether `c` (in its Simplified form) is a common character.
+pub(crate) fn is_common(c: char) -> bool {
+    count(c) >= COMMON
+}
+
 /// How often `c` occurs in the corpus; 0 for characters too rare to list.
 pub(crate) fn count(c: char) -> u64 {
     // A direct table over the Basic Multilingual Plane, where the listed

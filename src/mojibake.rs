@@ -134,8 +134,6 @@ const MIN_PLAIN_SHARE: f64 = 0.5;
 const MIN_COMMON_SHARE: f64 = 0.8;
 /// A repair of rare ideographs must raise the share of common ones by this.
 const MIN_SHARE_GAIN: f64 = 0.25;
-/// A common character occurs at least this often in the frequency table.
-const COMMON: u64 = 1000;
 /// Share of a repaired line's non-ASCII characters that may be other than
 /// ideographs (punctuation, symbols).
 const MAX_OTHER_SHARE: f64 = 0.25;
@@ -402,7 +400,7 @@ fn is_cjk_punctuation(c: char) -> bool {
 }
 
 fn is_common(c: char, tables: &ScriptTables) -> bool {
-    freq::count(tables.simplified(c).unwrap_or(c)) >= COMMON
+    freq::is_common(tables.simplified(c).unwrap_or(c))
 }
 
 /// How plainly `text` reads as Chinese (the share of common ideographs),

@@ -1,0 +1,279 @@
+//! How much a text reads like Chinese, and whether it looks garbled.
+//!
+//! Mojibake of Chinese is often made of real characters, so the measures
+//! are statistical: how common the ideographs are (`freq::count`), and how
+//! many neighbouring pairs of them make words (`freq::is_word_pair`: pairs
+//! from jieba's word list and Cantonese sentences). Real text has a third
+//! to a half of its pairs in words; text read with the wrong legacy
+//! encoding almost none. Symbols that mojibake leaves and Chinese has no use
+//! for (Latin-1 letters that are not pinyin, private-use characters, box
+//! drawing, kana, zhuyin, Greek and Cyrillic) are evidence of their own.
+
+use super::MIN_HAN;
+use crate::freq;
+use crate::script::{is_han, ScriptTables};
+
+/// Word pairs in a row that mark a line as partly good (four characters
+/// that read as words: `发展残疾人事业` has five).
+const WORD_RUN: usize = 3;
+/// At most this share of a line's pairs of ideographs make words when it
+/// was read with the wrong legacy encoding (real text: a third to a half).
+const MAX_GARBLED_WORD_SHARE: f64 = 0.1;
+/// A repair of such a line must make at least this share of words...
+const MIN_WORD_SHARE: f64 = 0.3;
+/// ...and this many.
+const MIN_WORDS: usize = 2;
+/// A reading from one legacy encoding into the other must be this much more
+/// plausible than the line (see [`plausibility`]). Measured on real
+/// sentences: true repairs gain 1 or more (99 in 100 of them), genuine text
+/// read the wrong way round at most 0.6.
+const MIN_GAIN: f64 = 0.8;
+/// The same for a line of fewer than [`MIN_HAN`] ideographs.
+const MIN_GAIN_SHORT: f64 = 1.6;
+/// Below this share of common ideographs, text is still garbled.
+const MIN_PLAIN_SHARE: f64 = 0.5;
+/// Share of a repaired line's ideographs that must be common ones, unless
+/// it gains [`MIN_SHARE_GAIN`] over the garbled line.
+const MIN_COMMON_SHARE: f64 = 0.8;
+/// A repair of rare ideographs must raise the share of common ones by this.
+const MIN_SHARE_GAIN: f64 = 0.25;
+/// Share of a repaired line's non-ASCII characters that may be other than
+/// ideographs (punctuation, symbols).
+pub(super) const MAX_OTHER_SHARE: f64 = 0.25;
+
+/// Whether `line` holds a run of words ([`WORD_RUN`] word pairs in a row)
+/// that a whole-line repair would destroy: mojibake inside good text is
+/// left for a finer repair.
+pub(super) fn has_word_run(line: &str, tables: &ScriptTables) -> bool {
+    let mut run = 0;
+    for pair in neighbour_pairs(line, tables) {
+        run = if pair == Some(true) { run + 1 } else { 0 };
+        if run >= WORD_RUN {
+            return true;
+        }
+    }
+    false
+}
+
+/// How many pairs of neighbouring ideographs `text` has, blanks aside, and
+/// how many of them make words.
+fn word_pairs(text: &str, tables: &ScriptTables) -> (usize, usize) {
+    neighbour_pairs(text, tables)
+        .flatten()
+        .fold((0, 0), |(pairs, words), word| {
+            (pairs + 1, words + usize::from(word))
+        })
+}
+
+/// For each character of `text` after the first, blanks aside: `None` if
+/// it and the one before are not both ideographs, else whether the two (in
+/// their Simplified forms) make a word.
+fn neighbour_pairs<'a>(
+    text: &'a str,
+    tables: &'a ScriptTables,
+) -> impl Iterator<Item = Option<bool>> + 'a {
+    let mut previous = None;
+    text.chars().filter(|c| !c.is_whitespace()).map(move |c| {
+        let c = is_han(c).then(|| tables.simplified(c).unwrap_or(c));
+        let pair = previous.zip(c).map(|(a, b)| freq::is_word_pair(a, b));
+        previous = c;
+        pair
+    })
+}
+
+/// What makes a line look garbled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Evidence {
+    /// Symbols mojibake leaves and Chinese text has no use for.
+    Symbols,
+    /// Mostly rare ideographs; the share of common ones.
+    RareIdeographs(f64),
+    /// Ideographs that make no words (see [`crate::freq`]), or mojibake
+    /// symbols among common ideographs; whether there are such symbols.
+    NoWords { symbols: bool },
+    /// No evidence is needed: the text is an exact UTF-8 reading of Latin-1
+    /// or Windows-1252 letters, which genuine text in those scripts almost
+    /// never is.
+    ExactUtf8,
+}
+
+/// Whether, and why, `line` looks like mojibake: Latin-1 and Windows-1252
+/// symbols other than pinyin letters, private-use characters, box drawing,
+/// kana or Greek/Cyrillic letters, ideographs that are mostly rare, or
+/// ideographs that make no words.
+pub(super) fn evidence(line: &str, tables: &ScriptTables) -> Option<Evidence> {
+    let (mut han, mut common, mut symbols) = (0usize, 0usize, 0usize);
+    for c in line.chars().filter(|c| !c.is_ascii()) {
+        if is_han(c) {
+            han += 1;
+            common += usize::from(is_common(c, tables));
+        } else if is_mojibake_symbol(c) || is_bopomofo(c) {
+            symbols += 1;
+        }
+    }
+    let mostly_rare = common * 2 < han.max(1);
+    if symbols > 0 && mostly_rare {
+        return Some(Evidence::Symbols);
+    }
+    if han > 0 && mostly_rare {
+        return Some(Evidence::RareIdeographs(common as f64 / han as f64));
+    }
+    // Characters read the wrong way are seldom all common; text that is
+    // (classical Chinese makes few modern words) needs no second look.
+    if symbols == 0 && common == han {
+        return None;
+    }
+    let (pairs, words) = word_pairs(line, tables);
+    let no_words = pairs > MIN_WORDS && words as f64 <= MAX_GARBLED_WORD_SHARE * pairs as f64;
+    (no_words || symbols > 0).then_some(Evidence::NoWords {
+        symbols: symbols > 0,
+    })
+}
+
+pub(super) fn is_mojibake_symbol(c: char) -> bool {
+    let pinyin = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ";
+    match c as u32 {
+        0x80..=0xFF | 0x152..=0x17E | 0x2C6 | 0x2DC | 0x2013..=0x2122 => {
+            !pinyin.contains(c) && !matches!(c, '·' | '“' | '”' | '‘' | '’' | '—' | '…' | '–')
+        }
+        0xE000..=0xF8FF | 0x2500..=0x257F | 0x3040..=0x30FF | 0x0370..=0x03FF | 0x0400..=0x04FF => {
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Zhuyin letters: what GBK punctuation and full-width forms become when
+/// read as Big5 (`，` as `ㄛ`), and rare in Chinese text, though Taiwanese
+/// pages use a few (`ㄧ` for `一`), so a repair may keep them.
+pub(super) fn is_bopomofo(c: char) -> bool {
+    ('\u{3100}'..='\u{312F}').contains(&c)
+}
+
+/// CJK punctuation and full-width forms, at home in Chinese text.
+pub(super) fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF | 0x00B7 | 0x2014 | 0x2018..=0x201D | 0x2026)
+}
+
+fn is_common(c: char, tables: &ScriptTables) -> bool {
+    freq::is_common(tables.simplified(c).unwrap_or(c))
+}
+
+/// How plainly `text` reads as Chinese (the share of common ideographs),
+/// or `None` when it does not: too few ideographs, too many of them rare
+/// (compared with the garbled line, when that was rare ideographs), too
+/// many other symbols, or any replacement or private-use character.
+pub(super) fn plain_chinese(text: &str, before: Evidence, tables: &ScriptTables) -> Option<f64> {
+    let (mut han, mut common, mut other) = (0usize, 0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if is_han(c) {
+            han += 1;
+            common += usize::from(is_common(c, tables));
+        } else if c == '\u{FFFD}' || is_mojibake_symbol(c) {
+            return None;
+        } else if !is_cjk_punctuation(c) {
+            other += 1;
+        }
+    }
+    let share = common as f64 / han.max(1) as f64;
+    let other_share = other as f64 / (han + other).max(1) as f64;
+    // From Latin-1 letters to ideographs, exactly, is evidence enough; from
+    // rare ideographs, the repair must read as clearly more common Chinese.
+    if han == 0 && full_width_only(text) {
+        return matches!(before, Evidence::Symbols | Evidence::ExactUtf8).then_some(1.0);
+    }
+    let frequent_enough = match before {
+        Evidence::Symbols => han >= 2 && share >= MIN_PLAIN_SHARE,
+        Evidence::ExactUtf8 => han >= 2,
+        Evidence::RareIdeographs(before) => {
+            han >= MIN_HAN && share >= MIN_COMMON_SHARE.min(before + MIN_SHARE_GAIN)
+        }
+        // Characters that made no words must now make words; with mojibake
+        // symbols gone besides, fewer will do (short lines).
+        Evidence::NoWords { symbols } => {
+            let (pairs, words) = word_pairs(text, tables);
+            let word_share = words as f64 / pairs.max(1) as f64;
+            let needed = if symbols { 1 } else { MIN_WORDS };
+            words >= needed && word_share >= MIN_WORD_SHARE
+        }
+    };
+    (frequent_enough && other_share <= MAX_OTHER_SHARE).then_some(share)
+}
+
+/// Whether `text` is made of full-width forms and CJK punctuation, four or
+/// more (a line of full-width digits), besides ASCII.
+pub(super) fn full_width_only(text: &str) -> bool {
+    let mut count = 0;
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if !is_cjk_punctuation(c) {
+            return false;
+        }
+        count += 1;
+    }
+    count >= 4
+}
+
+/// The common share of `candidate`, a reading of `line` from one legacy
+/// encoding into the other, if it is clearly more plausible Chinese than
+/// `line`: by at least [`MIN_GAIN`] (see [`plausibility`]), or for a line
+/// of fewer than [`MIN_HAN`] ideographs by [`MIN_GAIN_SHORT`] and with
+/// [`MIN_WORDS`] words; keeping the line's Chinese punctuation, with no
+/// mojibake symbols and few other ones. Both readings are real characters, often
+/// common ones, so commonness alone cannot tell them apart; words can.
+pub(super) fn more_plausible(candidate: &str, line: &str, tables: &ScriptTables) -> Option<f64> {
+    if full_width_only(candidate) {
+        return plain_chinese(candidate, Evidence::Symbols, tables);
+    }
+    let share = plain_chinese(candidate, Evidence::ExactUtf8, tables)?;
+    let reading = plausibility(candidate, tables)?;
+    // A line read the wrong way may hold no ideographs at all (Big5 read as
+    // GBK is often private-use characters).
+    let gain = reading.score - plausibility(line, tables).map_or(0.0, |p| p.score);
+    let (gain_needed, words_needed) = if reading.han >= MIN_HAN {
+        (MIN_GAIN, 0)
+    } else {
+        (MIN_GAIN_SHORT, MIN_WORDS)
+    };
+    let words = reading.words;
+    // Chinese punctuation in the line that the reading turns into something
+    // else was genuine: mojibake of it is symbols, not `，` and `。`.
+    let kept_punctuation = punctuation(candidate) >= punctuation(line);
+    (kept_punctuation && words >= words_needed && gain >= gain_needed).then_some(share)
+}
+
+/// How many marks of Chinese punctuation `text` has.
+pub(super) fn punctuation(text: &str) -> usize {
+    text.chars()
+        .filter(|c| "，。、；：？！（）「」『』《》“”".contains(*c))
+        .count()
+}
+
+/// How much `text` reads like Chinese: the mean of log10(count + 10) over
+/// its ideographs (`freq::count` of their Simplified forms: 1 to about 6),
+/// plus up to 4 for the share of neighbouring ideographs that make words,
+/// plus 0.5 for each of its first four words. `None` without ideographs.
+pub(super) fn plausibility(text: &str, tables: &ScriptTables) -> Option<Plausibility> {
+    let (mut han, mut sum) = (0usize, 0.0);
+    for c in text.chars().filter(|&c| is_han(c)) {
+        han += 1;
+        sum += ((freq::count(tables.simplified(c).unwrap_or(c)) + 10) as f64).log10();
+    }
+    if han == 0 {
+        return None;
+    }
+    let (pairs, words) = word_pairs(text, tables);
+    let word_share = words as f64 / pairs.max(1) as f64;
+    Some(Plausibility {
+        score: sum / han as f64 + 4.0 * word_share + 0.5 * words.min(4) as f64,
+        han,
+        words,
+    })
+}
+
+/// What [`plausibility`] weighed: the score, and the ideographs and words
+/// it counted.
+pub(super) struct Plausibility {
+    pub(super) score: f64,
+    han: usize,
+    words: usize,
+}

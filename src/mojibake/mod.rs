@@ -1,0 +1,488 @@
+//! Stage 2: undo text that was decoded with the wrong encoding.
+//!
+//! Chinese pages are read with the wrong encoding in a handful of ways:
+//! UTF-8 bytes read as GBK (`鍙戝睍` for `发展`) or as Windows-1252/Latin-1
+//! (`å‘å±•`); Big5 read as GBK and GBK as Big5; GBK read as Latin-1
+//! (`²úÆ·ÆëÈ«` for `产品齐全`); sometimes two of these in a row. Each is
+//! reversible while no byte was lost: encode the text back with the wrong
+//! encoding and decode the bytes with the right one. (UTF-8 read as Big5
+//! seldom survives: Big5 leaves most UTF-8 bytes malformed.)
+//!
+//! Genuine text must never be touched, so a repair is accepted only when
+//! every step is exact (no unmappable character, no malformed byte) and the
+//! result reads as plain Chinese. What that means depends on the kind:
+//!
+//! - Into UTF-8: exactness is most of the evidence, since Chinese in a
+//!   legacy encoding, or Latin text, is almost never valid UTF-8 for more
+//!   than a few characters. The result must hold ideographs (or be a line
+//!   of full-width forms) and no mojibake symbols; a re-reading of GBK or
+//!   Big5 as UTF-8 is tried on every line that starts the way one must (one
+//!   table look-up at its first non-ASCII character), the rest only on
+//!   lines that look garbled.
+//! - Between GBK and Big5: both readings are real characters, often common
+//!   ones, so commonness cannot tell them apart, but words can (`freq`:
+//!   character counts and the pairs of characters that make words, from
+//!   jieba's word list and Cantonese sentences). A line is suspect when its
+//!   ideographs make no words, or it holds mojibake symbols; a reading is
+//!   accepted when it is clearly more plausible by both measures, keeps the
+//!   line's Chinese punctuation, and, on a short line, makes words.
+//! - GBK read as Latin-1: the result must be mostly common ideographs.
+//!
+//! Lines look garbled by mojibake symbols (Latin-1 and Windows-1252 symbols
+//! that are not pinyin, private-use characters, box drawing, kana, zhuyin,
+//! Greek or Cyrillic), by mostly rare ideographs, or by ideographs that make
+//! no words; a line with a run of words is left alone, since a whole-line
+//! repair would destroy good text around a garbled island.
+//!
+//! The unit is the line, so a page whose lines were mis-decoded differently is
+//! repaired line by line; then the page has its say (`page`): a line of
+//! three or four ideographs read the wrong way carries too little to be
+//! told from Chinese, but on a page whose long lines were surely read from
+//! one legacy encoding as the other it is read the same way, and a page
+//! read as Big5 went through one Big5 decoder (the WHATWG standard that
+//! browsers follow, or Python's own codec, which puts kana elsewhere).
+//! Runs that cannot be repaired, the classic `锟斤拷` (UTF-8 replacement
+//! characters read as GBK) and runs of U+FFFD, are counted. Islands of
+//! mojibake inside good lines are not handled yet.
+//!
+//! The modules: `chinese` weighs how Chinese a text reads, `reencode` turns
+//! text back into bytes and reads them again, `page` applies what a page
+//! shows to its lines.
+
+mod chinese;
+mod page;
+mod reencode;
+
+use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
+use serde::Serialize;
+
+use crate::script::{is_han, ScriptTables};
+use chinese::{
+    evidence, full_width_only, has_word_run, more_plausible, plain_chinese, plausibility, Evidence,
+};
+use page::PageTally;
+use reencode::{decode_exactly, python_big5_bytes, reencode};
+
+/// What the repair stage changed and saw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct MojibakeCounts {
+    /// Lines that were UTF-8 read as GBK, restored.
+    pub utf8_as_gbk: usize,
+    /// Lines that were UTF-8 read as Big5, restored.
+    pub utf8_as_big5: usize,
+    /// Lines that were UTF-8 read as Windows-1252 or Latin-1, restored.
+    pub utf8_as_latin: usize,
+    /// Lines that were Big5 read as GBK, restored.
+    pub big5_as_gbk: usize,
+    /// Lines that were GBK read as Big5, restored.
+    pub gbk_as_big5: usize,
+    /// Lines that were GBK read as Windows-1252 or Latin-1, restored.
+    pub gbk_as_latin: usize,
+    /// Lines that needed two repairs in a row.
+    pub double: usize,
+    /// Irreparable runs left in the text: `锟斤拷` and runs of U+FFFD.
+    pub irreparable: usize,
+}
+
+/// One way of going wrong: bytes in `right` were decoded as `wrong`.
+#[derive(Clone, Copy)]
+struct Kind {
+    wrong: &'static Encoding,
+    right: &'static Encoding,
+    /// Its counter in the report.
+    count: fn(&mut MojibakeCounts) -> &mut usize,
+}
+
+impl Kind {
+    /// Between the two legacy encodings (Big5 read as GBK, or GBK as Big5):
+    /// both readings are made of real characters.
+    fn is_legacy_pair(&self) -> bool {
+        self.right != UTF_8 && self.wrong != WINDOWS_1252
+    }
+}
+
+/// Every way of going wrong that is tried.
+fn kinds() -> [Kind; 6] {
+    let kind = |wrong, right, count| Kind {
+        wrong,
+        right,
+        count,
+    };
+    [
+        kind(GBK, UTF_8, |c| &mut c.utf8_as_gbk),
+        kind(BIG5, UTF_8, |c| &mut c.utf8_as_big5),
+        kind(WINDOWS_1252, UTF_8, |c| &mut c.utf8_as_latin),
+        kind(GBK, BIG5, |c| &mut c.big5_as_gbk),
+        kind(BIG5, GBK, |c| &mut c.gbk_as_big5),
+        kind(WINDOWS_1252, GBK, |c| &mut c.gbk_as_latin),
+    ]
+}
+
+/// A repair of ideographs into ideographs needs at least this many: short
+/// genuine lines re-read exactly by chance.
+const MIN_HAN: usize = 6;
+/// A re-reading as UTF-8 needs at least this many ideographs.
+const MIN_HAN_UTF8: usize = 2;
+/// Repairs mis-decoded lines of `text`.
+pub fn repair(text: &str) -> (String, MojibakeCounts) {
+    let tables = ScriptTables::get();
+    let mut counts = MojibakeCounts::default();
+    let mut out = String::with_capacity(text.len());
+    let mut page = PageTally::default();
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let (body, newline) = split_newline(line);
+        match repair_line(body, tables, None) {
+            Some((fixed, kinds)) => {
+                for kind in &kinds {
+                    *(kind.count)(&mut counts) += 1;
+                }
+                counts.double += usize::from(kinds.len() > 1);
+                counts.irreparable += irreparable_runs(&fixed);
+                page.repaired(index, body, &fixed, &kinds, tables);
+                out.push_str(&fixed);
+            }
+            None => {
+                counts.irreparable += irreparable_runs(body);
+                out.push_str(body);
+            }
+        }
+        out.push_str(newline);
+    }
+    let out = page.finish(text, out, &mut counts, tables);
+    (out, counts)
+}
+
+fn split_newline(line: &str) -> (&str, &str) {
+    match line.strip_suffix('\n') {
+        Some(body) => (body, "\n"),
+        None => (line, ""),
+    }
+}
+
+/// The repaired line and the repairs made (one or two), if any is clearly
+/// better.
+fn repair_line(
+    line: &str,
+    tables: &ScriptTables,
+    codec: Option<Big5Codec>,
+) -> Option<(String, Vec<Kind>)> {
+    if line.is_ascii() {
+        return None;
+    }
+    // Re-read as UTF-8, exactly, is evidence of its own: Chinese text in a
+    // legacy encoding is almost never valid UTF-8 for more than a few
+    // characters.
+    if let Some(repaired) = utf8_rereading(line, tables) {
+        return Some(repaired);
+    }
+    // A run of words, usually met within a few characters, settles most
+    // lines before the whole line is weighed.
+    if has_word_run(line, tables) {
+        return None;
+    }
+    let before = evidence(line, tables)?;
+    let mut best: Option<(f64, String, Vec<Kind>)> = None;
+    // The same text reached in fewer steps is the same repair, named by
+    // its shortest path.
+    let mut consider = |score: f64, text: String, kinds: Vec<Kind>| match &mut best {
+        Some(b) if b.1 == text => {
+            b.0 = b.0.max(score);
+            if kinds.len() < b.2.len() {
+                b.2 = kinds;
+            }
+        }
+        Some(b) if score <= b.0 => {}
+        _ => best = Some((score, text, kinds)),
+    };
+    for (first, kind) in exact_repairs(line, tables, codec) {
+        // A second layer that is an exact UTF-8 re-reading outranks
+        // stopping at the first: mojibake of mojibake often looks Chinese.
+        if let Some((second, kinds2)) = utf8_rereading(&first, tables) {
+            let score = plain_chinese(&second, Evidence::Symbols, tables).unwrap_or(0.0);
+            consider(score + 1.0, second, [vec![kind], kinds2].concat());
+            continue;
+        }
+        let accepted = if kind.is_legacy_pair() {
+            more_plausible(&first, line, tables)
+        } else if kind.wrong == WINDOWS_1252 && kind.right == UTF_8 {
+            plain_chinese(&first, Evidence::ExactUtf8, tables)
+        } else {
+            plain_chinese(&first, before, tables)
+        };
+        match accepted {
+            Some(score) => consider(score, first, vec![kind]),
+            // Not Chinese yet: perhaps a second layer, which must then read
+            // as plain Chinese by the strictest measure.
+            None if evidence(&first, tables).is_some() => {
+                for (second, kind2) in exact_repairs(&first, tables, codec) {
+                    // Legacy text read as the other legacy encoding twice is
+                    // not a way pages go wrong; once, it needs words.
+                    let accepted = match (kind.is_legacy_pair(), kind2.is_legacy_pair()) {
+                        (true, true) => None,
+                        (_, true) => more_plausible(&second, line, tables),
+                        _ => plain_chinese(&second, Evidence::RareIdeographs(1.0), tables),
+                    };
+                    if let Some(score) = accepted {
+                        consider(score, second, vec![kind, kind2]);
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    best.map(|(_, text, kinds)| (text, kinds))
+}
+
+/// `line` read back as the UTF-8 it was, if that is exact and gives
+/// Chinese: at least [`MIN_HAN_UTF8`] ideographs, few other symbols.
+fn utf8_rereading(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)> {
+    kinds()
+        .into_iter()
+        .filter(|kind| kind.right == UTF_8 && kind.wrong != WINDOWS_1252)
+        .find_map(|kind| {
+            let fixed = reencode(line, kind.wrong, kind.right)?;
+            let han = fixed.chars().filter(|&c| is_han(c)).count();
+            let chinese = plain_chinese(&fixed, Evidence::Symbols, tables).is_some();
+            let enough = han >= MIN_HAN_UTF8 || full_width_only(&fixed);
+            (enough && chinese).then(|| (fixed, vec![kind]))
+        })
+}
+
+/// Every exact re-reading of `line`.
+fn exact_repairs<'a>(
+    line: &'a str,
+    tables: &'a ScriptTables,
+    codec: Option<Big5Codec>,
+) -> impl Iterator<Item = (String, Kind)> + 'a {
+    kinds()
+        .into_iter()
+        .filter_map(move |kind| Some((reading(line, kind, tables, codec)?, kind)))
+}
+
+/// The decoder that read bytes as Big5: browsers and encoding_rs follow
+/// the WHATWG standard; Python's own codec puts kana and circled numbers
+/// at other bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Big5Codec {
+    Whatwg,
+    Python,
+}
+
+/// A reading by Python's Big5 codec is preferred to the WHATWG one when it
+/// is this much more plausible (see [`plausibility`]); the page then
+/// decides by majority. Measured: nearer 0 mends more Python pages but
+/// spoils more WHATWG ones.
+const PYTHON_BIG5_GAIN: f64 = 0.3;
+
+/// The exact reading of `line` as `kind`. Text read as Big5 may have come
+/// through either [`Big5Codec`]: `codec` names it, or `None` leaves the
+/// choice to plausibility when both readings are exact.
+fn reading(
+    line: &str,
+    kind: Kind,
+    tables: &ScriptTables,
+    codec: Option<Big5Codec>,
+) -> Option<String> {
+    if kind.wrong != BIG5 {
+        return reencode(line, kind.wrong, kind.right);
+    }
+    let whatwg = || reencode(line, kind.wrong, kind.right);
+    let python = || decode_exactly(python_big5_bytes(line)?, kind.right, line);
+    match codec {
+        Some(Big5Codec::Whatwg) => whatwg(),
+        Some(Big5Codec::Python) => python().or_else(whatwg),
+        None => match (whatwg(), python()) {
+            (Some(whatwg), Some(python)) => {
+                let score = |text: &str| plausibility(text, tables).map_or(f64::MIN, |p| p.score);
+                Some(if score(&python) > score(&whatwg) + PYTHON_BIG5_GAIN {
+                    python
+                } else {
+                    whatwg
+                })
+            }
+            (whatwg, python) => whatwg.or(python),
+        },
+    }
+}
+
+/// Runs of `锟斤拷` and of U+FFFD in `text`.
+fn irreparable_runs(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let finder = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    if !finder("锟") && !finder("\u{FFFD}") {
+        return 0;
+    }
+    let mut runs = text.matches("锟斤拷").count();
+    let mut in_run = false;
+    for c in text.chars() {
+        let replacement = c == '\u{FFFD}';
+        runs += usize::from(replacement && !in_run);
+        in_run = replacement;
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Garbles `text` the way `kind` does: encode with the right encoding,
+    /// decode with the wrong one.
+    fn garble(text: &str, wrong: &'static Encoding, right: &'static Encoding) -> Option<String> {
+        let (bytes, _, unmappable) = right.encode(text);
+        if unmappable {
+            return None;
+        }
+        let (garbled, malformed) = wrong.decode_without_bom_handling(&bytes);
+        (!malformed).then(|| garbled.into_owned())
+    }
+
+    fn check(
+        original: &str,
+        wrong: &'static Encoding,
+        right: &'static Encoding,
+        field: fn(&MojibakeCounts) -> usize,
+    ) {
+        let garbled = garble(original, wrong, right).expect("garbles exactly");
+        assert_ne!(garbled, original);
+        let (fixed, counts) = repair(&format!("{garbled}\n好的一行\n"));
+        assert_eq!(fixed, format!("{original}\n好的一行\n"), "{garbled}");
+        assert_eq!(field(&counts), 1, "{garbled}: {counts:?}");
+    }
+
+    #[test]
+    fn restores_each_kind() {
+        check(
+            "发展残疾人事业，改善残疾民生",
+            GBK,
+            UTF_8,
+            |c| c.utf8_as_gbk,
+        );
+        check("涪陵区融媒体中心", WINDOWS_1252, UTF_8, |c| {
+            c.utf8_as_latin
+        });
+        check(
+            "過去五年，殘聯的工作取得新進展",
+            GBK,
+            BIG5,
+            |c| c.big5_as_gbk,
+        );
+        check("产品齐全，价格优惠", WINDOWS_1252, GBK, |c| {
+            c.gbk_as_latin
+        });
+        check(
+            "已近午夜，大圪村委会帐篷里灯火通明，电话不断。",
+            BIG5,
+            GBK,
+            |c| c.gbk_as_big5,
+        );
+        // Traditional text in GBK reads as Big5 with Hong Kong extensions.
+        check("孔光尊董賢，胡廣慚李固。", BIG5, GBK, |c| {
+            c.gbk_as_big5
+        });
+        // A line of full-width digits has no ideographs to go by.
+        check(
+            "１２３９·９０３·８４２８０１５",
+            GBK,
+            UTF_8,
+            |c| c.utf8_as_gbk,
+        );
+        check("佢哋 唔 - 唔 頻密 𡃉 .", WINDOWS_1252, UTF_8, |c| {
+            c.utf8_as_latin
+        });
+    }
+
+    #[test]
+    fn restores_two_layers() {
+        let original = "发展残疾人事业，改善残疾民生";
+        let once = garble(original, GBK, UTF_8).unwrap();
+        let twice = garble(&once, WINDOWS_1252, UTF_8).unwrap();
+        let (fixed, counts) = repair(&twice);
+        assert_eq!(fixed, original);
+        assert_eq!(counts.double, 1);
+    }
+
+    #[test]
+    fn leaves_genuine_text_alone() {
+        for text in [
+            "過去五年,涪陵區殘聯在區委、區政府的堅強領導下",
+            "过去五年，涪陵区残联在区委、区政府的坚强领导下",
+            "Café crème, naïve façade",
+            "記者 徐華東",
+            "床前明月光，疑是地上霜。",
+            "鍋巴",
+            "归鸿多北归。",
+            "俶載南畝",
+            "沒有ㄧ台是夠冷的",
+        ] {
+            assert_eq!(repair(text).0, text);
+        }
+    }
+
+    /// Lines of a page garbled the same way, one `\n` after each.
+    fn page(lines: &[&str], wrong: &'static Encoding, right: &'static Encoding) -> String {
+        lines
+            .iter()
+            .map(|line| garble(line, wrong, right).expect("garbles exactly") + "\n")
+            .collect()
+    }
+
+    #[test]
+    fn reads_short_lines_as_the_rest_of_their_page() {
+        let short = "喀 , 喀 , 喀 .";
+        let garbled = garble(short, GBK, BIG5).unwrap();
+        assert_eq!(repair(&garbled).0, garbled, "too short to tell alone");
+        let lines = ["秋夜長，殊未央。", "開拆秋天光，崩騰夏雷吼。", short];
+        let (fixed, counts) = repair(&page(&lines, GBK, BIG5));
+        assert_eq!(fixed, lines.map(|line| format!("{line}\n")).concat());
+        assert_eq!(counts.big5_as_gbk, 3);
+    }
+
+    #[test]
+    fn leaves_short_lines_of_a_mixed_page() {
+        let garbled = page(&["秋夜長，殊未央。", "開拆秋天光，崩騰夏雷吼。"], GBK, BIG5);
+        let genuine = "過去五年，殘聯的工作取得新進展\n喀 , 喀 , 喀 .\n";
+        let (fixed, counts) = repair(&format!("{garbled}{genuine}"));
+        assert!(fixed.ends_with(genuine), "{fixed}");
+        assert_eq!(counts.big5_as_gbk, 2);
+    }
+
+    #[test]
+    fn restores_gbk_read_by_pythons_big5_codec() {
+        // GBK text that Python's `big5` codec decoded: `片` became `え`,
+        // where the WHATWG standard reads the same bytes as `⑵`.
+        let (fixed, counts) =
+            repair("婓坋拻湮儕朸硌竘狟吨瞳ヶ輛〞〞啋筒瓬棗\n境れ綻腑茩陔爛ㄗ芞えㄘ\n");
+        assert_eq!(
+            fixed,
+            "在十五大精神指引下胜利前进——元旦献辞\n挂起红灯迎新年（图片）\n"
+        );
+        assert_eq!(counts.gbk_as_big5, 2);
+    }
+
+    #[test]
+    fn a_page_goes_through_one_big5_codec() {
+        // Alone, `⑻` reads better as the WHATWG codec's `撇` than as
+        // Python's `曲`; the rest of the page shows Python read it.
+        let lines = [
+            ("雜曲歌辭 君子有所思行", "褭⑻貉煠 澱赽衄垀佷俴"),
+            ("莫言山水間，幽意在鳴琴。", "蘆晟刓阨嶲ㄛ蚅砩婓頀р﹝"),
+            ("冰雕童话世界（图片）", "梨蛐肵趕岍賜ㄗ芞えㄘ"),
+            ("挂起红灯迎新年（图片）", "境れ綻腑茩陔爛ㄗ芞えㄘ"),
+        ];
+        assert_ne!(
+            repair(lines[0].1).0,
+            lines[0].0,
+            "the test needs a line wrong alone"
+        );
+        let garbled: String = lines.iter().map(|(_, g)| format!("{g}\n")).collect();
+        let original: String = lines.iter().map(|(o, _)| format!("{o}\n")).collect();
+        assert_eq!(repair(&garbled).0, original);
+    }
+
+    #[test]
+    fn counts_irreparable_runs() {
+        let (_, counts) = repair("锟斤拷锟斤拷好\u{FFFD}\u{FFFD}的");
+        assert_eq!(counts.irreparable, 3);
+    }
+}

@@ -1,0 +1,202 @@
+//! Turning text back into the bytes a wrong decoder read, and reading them
+//! with the right one, exactly or not at all.
+//!
+//! `encoding_rs` encodes GBK and Big5 quickly with its `fast-*-hanzi-encode`
+//! features; what it leaves out is done here: the Hong Kong extensions a
+//! Big5 decoder reads but the standard encoder does not write, the bytes
+//! behind Windows-1252 and Latin-1 letters, and the pairs that Python's own
+//! Big5 codec reads differently from the WHATWG standard. Genuine text is
+//! turned away early: a line whose first non-ASCII character cannot start
+//! a UTF-8 sequence in the wrong encoding is not encoded at all.
+
+use std::sync::OnceLock;
+
+use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
+
+use crate::hash::{IntMap, IntSet};
+
+/// Whether `c`, encoded with `legacy` (GBK or Big5), is a UTF-8 lead byte
+/// then a continuation byte: the first non-ASCII character of UTF-8 read as
+/// that encoding always is, and that of genuine text seldom. One look at a
+/// table spares most lines an encoding.
+fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
+    static GBK_STARTS: OnceLock<IntSet<char>> = OnceLock::new();
+    static BIG5_STARTS: OnceLock<IntSet<char>> = OnceLock::new();
+    let build = || {
+        let mut starts = IntSet::default();
+        for lead in 0xC2..=0xF4u8 {
+            for trail in 0x80..=0xBFu8 {
+                if let Some(c) = pair_char(legacy, [lead, trail]) {
+                    starts.insert(c);
+                }
+            }
+        }
+        starts
+    };
+    let starts = if legacy == GBK {
+        GBK_STARTS.get_or_init(build)
+    } else {
+        BIG5_STARTS.get_or_init(build)
+    };
+    starts.contains(&c)
+}
+
+/// `line` encoded with `wrong` and decoded with `right`, if both are exact.
+pub(super) fn reencode(
+    line: &str,
+    wrong: &'static Encoding,
+    right: &'static Encoding,
+) -> Option<String> {
+    // Genuine text fails within a few characters: look at its first one,
+    // then at its start.
+    if right == UTF_8 && wrong != WINDOWS_1252 {
+        let first = line.chars().find(|c| !c.is_ascii())?;
+        if !starts_utf8(first, wrong) {
+            return None;
+        }
+    }
+    if wrong != WINDOWS_1252 {
+        let head_end = line.char_indices().nth(16).map_or(line.len(), |(i, _)| i);
+        if head_end < line.len() {
+            let (head, _, unmappable) = wrong.encode(&line[..head_end]);
+            // Big5's Hong Kong extensions are encoded by `big5_bytes` only.
+            if unmappable && wrong != BIG5 || !reads_as(&head, right) {
+                return None;
+            }
+        }
+    }
+    let bytes = if wrong == WINDOWS_1252 {
+        latin_bytes(line)?
+    } else {
+        let (bytes, _, unmappable) = wrong.encode(line);
+        match (unmappable, wrong == BIG5) {
+            (false, _) => bytes.into_owned(),
+            (true, true) => big5_bytes(line)?,
+            (true, false) => return None,
+        }
+    };
+    decode_exactly(bytes, right, line)
+}
+
+/// `bytes` decoded as `right`, if they are not ASCII, decode without a
+/// malformed sequence, and give other text than `line`.
+pub(super) fn decode_exactly(
+    bytes: Vec<u8>,
+    right: &'static Encoding,
+    line: &str,
+) -> Option<String> {
+    if bytes.is_ascii() {
+        return None;
+    }
+    if right == UTF_8 {
+        let text = String::from_utf8(bytes).ok()?;
+        return (text != line).then_some(text);
+    }
+    let (text, malformed) = right.decode_without_bom_handling(&bytes);
+    (!malformed && text != line).then(|| text.into_owned())
+}
+
+/// The bytes a Latin-1 or Windows-1252 reading turned into `line`: code
+/// points up to U+00FF are the bytes themselves (Latin-1 and the C1
+/// controls), the typographic characters of Windows-1252 its bytes 0x80 to
+/// 0x9F.
+fn latin_bytes(line: &str) -> Option<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(line.len());
+    let mut buffer = [0u8; 4];
+    for c in line.chars() {
+        match u8::try_from(c as u32) {
+            Ok(byte) => bytes.push(byte),
+            Err(_) => {
+                let (encoded, _, unmappable) = WINDOWS_1252.encode(c.encode_utf8(&mut buffer));
+                if unmappable || encoded.len() != 1 {
+                    return None;
+                }
+                bytes.extend_from_slice(&encoded);
+            }
+        }
+    }
+    Some(bytes)
+}
+
+/// Whether `bytes`, the start of a text, decode as `encoding` without a
+/// malformed sequence (one cut off at the end is not).
+fn reads_as(bytes: &[u8], encoding: &'static Encoding) -> bool {
+    if encoding == UTF_8 {
+        return !std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some());
+    }
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(bytes.len() * 2);
+    let (result, _) = decoder.decode_to_string_without_replacement(bytes, &mut text, false);
+    !matches!(result, encoding_rs::DecoderResult::Malformed(..))
+}
+
+/// The Big5 bytes a Big5 reading turned into `line`, including those of
+/// the Hong Kong extensions (lead bytes 0x81 to 0xA0), which a Big5 decoder
+/// reads but the standard encoder leaves out: GBK text read as Big5 is full
+/// of them.
+fn big5_bytes(line: &str) -> Option<Vec<u8>> {
+    static EXTENSIONS: OnceLock<IntMap<char, [u8; 2]>> = OnceLock::new();
+    let extensions = EXTENSIONS.get_or_init(|| {
+        let mut map = IntMap::default();
+        for lead in 0x81..=0xA0u8 {
+            for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
+                if let Some(c) = pair_char(BIG5, [lead, trail]) {
+                    map.entry(c).or_insert([lead, trail]);
+                }
+            }
+        }
+        map
+    });
+    let mut bytes = Vec::with_capacity(line.len());
+    let mut buffer = [0u8; 4];
+    for c in line.chars() {
+        let (encoded, _, unmappable) = BIG5.encode(c.encode_utf8(&mut buffer));
+        if !unmappable {
+            bytes.extend_from_slice(&encoded);
+        } else {
+            bytes.extend_from_slice(extensions.get(&c)?);
+        }
+    }
+    Some(bytes)
+}
+
+/// The Big5 bytes Python's own `big5` codec turned into `line`, if it holds
+/// a character that codec reads from other bytes than the WHATWG standard
+/// (`data/big5/python-big5.txt`): scrapers written in Python decode with
+/// it, and GBK text read that way is full of its kana (`片` as `え`).
+pub(super) fn python_big5_bytes(line: &str) -> Option<Vec<u8>> {
+    static TABLE: OnceLock<IntMap<char, [u8; 2]>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        include_str!("../../data/big5/python-big5.txt")
+            .lines()
+            .filter(|row| !row.starts_with('#'))
+            .filter_map(|row| {
+                let (hex, c) = row.split_once('\t')?;
+                let pair = u16::from_str_radix(hex, 16).ok()?.to_be_bytes();
+                Some((c.chars().next()?, pair))
+            })
+            .collect()
+    });
+    if !line.chars().any(|c| table.contains_key(&c)) {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(line.len());
+    let mut buffer = [0u8; 4];
+    for c in line.chars() {
+        match table.get(&c) {
+            Some(pair) => bytes.extend_from_slice(pair),
+            None => bytes.extend_from_slice(&big5_bytes(c.encode_utf8(&mut buffer))?),
+        }
+    }
+    Some(bytes)
+}
+
+/// The one character two bytes make in `encoding`, if they make one.
+fn pair_char(encoding: &'static Encoding, pair: [u8; 2]) -> Option<char> {
+    let (text, malformed) = encoding.decode_without_bom_handling(&pair);
+    let mut chars = text.chars();
+    match (malformed, chars.next(), chars.next()) {
+        (false, Some(c), None) => Some(c),
+        _ => None,
+    }
+}

@@ -532,6 +532,13 @@ fn gzip_json_lines_in_and_out_in_parallel() {
         b"",
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    // Each record: two annotations, four characters converted (區 殘 聯 條).
+    let summary = split_summary(&o).0.expect("a summary line");
+    assert!(
+        summary.contains("3000 JSON Lines records")
+            && summary.contains("6000 annotations stripped; 12000 conversions"),
+        "{summary}"
+    );
     let mut written = String::new();
     flate2::read::GzDecoder::new(fs::File::open(out_dir.join("dump.jsonl.gz")).unwrap())
         .read_to_string(&mut written)
@@ -596,6 +603,47 @@ fn a_folder_tree_is_cleaned_into_the_same_layout() {
     assert!(!out.join("news/loop").exists());
 }
 
+/// Files that cannot be read: one without read permission (which only
+/// stops a user other than root) and a link to `/proc/self/mem`, which no
+/// one can read from its start. Each fails on its own; the rest are
+/// cleaned, and no output is left for them.
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_files_fail_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("in"), dir.path().join("out"));
+    fs::create_dir_all(&input).unwrap();
+    fs::copy(SEED, input.join("page.txt")).unwrap();
+    fs::copy(SEED, input.join("locked.txt")).unwrap();
+    fs::set_permissions(input.join("locked.txt"), fs::Permissions::from_mode(0o000)).unwrap();
+    let locked = fs::read(input.join("locked.txt")).is_err();
+    std::os::unix::fs::symlink("/proc/self/mem", input.join("memory.txt")).unwrap();
+    let o = zhclean(
+        &[
+            input.to_str().unwrap(),
+            "--follow",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let (_, errors) = split_summary(&o);
+    let mut failed = vec!["memory.txt"];
+    if locked {
+        failed.push("locked.txt");
+        assert!(errors.contains("permission denied"), "{errors}");
+    }
+    assert_eq!(errors.lines().count(), failed.len(), "{errors}");
+    for name in &failed {
+        assert!(errors.lines().any(|line| line.contains(name)), "{errors}");
+        assert!(!out.join(name).exists(), "{name} has an output");
+    }
+    assert_eq!(fs::read_to_string(out.join("page.txt")).unwrap(), CLEAN);
+    assert_no_temporaries(&out);
+}
+
 #[test]
 fn globs_hidden_files_and_links_are_the_users_choice() {
     let dir = input_tree();
@@ -652,8 +700,12 @@ fn globs_hidden_files_and_links_are_the_users_choice() {
     }
 }
 
-#[test]
-fn an_interrupted_run_leaves_no_partial_output() {
+/// Starts a run over 40 files of 300 seed pages each, one at a time, and
+/// stops it with `signal` (a `kill` name) once some outputs exist but not
+/// all. Checks every output left is whole, and returns the exit status and
+/// the names of the temporaries left.
+#[cfg(unix)]
+fn interrupt_a_run(signal: &str) -> (std::process::ExitStatus, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let (input, out) = (dir.path().join("in"), dir.path().join("out"));
     fs::create_dir_all(&input).unwrap();
@@ -672,9 +724,9 @@ fn an_interrupted_run_leaves_no_partial_output() {
             "1",
             "-q",
         ])
+        .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Kill it once some outputs exist but not all.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
         let done = fs::read_dir(&out).map_or(0, |d| {
@@ -688,15 +740,18 @@ fn an_interrupted_run_leaves_no_partial_output() {
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut complete = 0;
+    let killed = Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let (mut complete, mut temporaries) = (0, Vec::new());
     for entry in fs::read_dir(&out).unwrap() {
         let entry = entry.unwrap();
         let name = entry.file_name().to_string_lossy().into_owned();
-        // A killed process cannot remove its temporary file; that is all
-        // it may leave besides complete outputs.
         if name.starts_with('.') && name.ends_with(".tmp") {
+            temporaries.push(name);
             continue;
         }
         assert_eq!(
@@ -707,6 +762,27 @@ fn an_interrupted_run_leaves_no_partial_output() {
         complete += 1;
     }
     assert!((3..40).contains(&complete), "{complete} outputs");
+    (status, temporaries)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_run_leaves_no_partial_output() {
+    // A killed process cannot remove its temporary file; that is all it
+    // may leave besides complete outputs.
+    let (status, temporaries) = interrupt_a_run("KILL");
+    assert!(!status.success());
+    assert!(temporaries.len() <= 1, "{temporaries:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_removes_its_temporaries() {
+    for signal in ["INT", "TERM"] {
+        let (status, temporaries) = interrupt_a_run(signal);
+        assert_eq!(status.code(), Some(130), "{signal}");
+        assert_eq!(temporaries, Vec::<String>::new(), "{signal}");
+    }
 }
 
 #[test]

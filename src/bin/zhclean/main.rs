@@ -48,6 +48,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    output::remove_temporaries_on_interrupt();
     run(&args, &cleaner)
 }
 
@@ -231,6 +232,7 @@ impl Summary {
                 self.spam_lines += jsonl.spam_lines;
                 self.chrome_lines += jsonl.chrome_lines;
                 self.annotations += jsonl.annotations_stripped;
+                self.converted += jsonl.converted;
             }
         }
     }

@@ -1,8 +1,15 @@
 //! Writing files so that an interrupted run never leaves half of one.
+//!
+//! Each output is written under a temporary name beside its final one and
+//! renamed into place when whole. The temporaries in flight are listed, so
+//! that Ctrl-C or SIGTERM removes them before the process exits; only a
+//! process killed outright (SIGKILL) can leave one, and never under an
+//! output's name.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use anyhow::{Context, Result};
 
@@ -25,8 +32,13 @@ impl AtomicFile {
         fs::create_dir_all(dir)
             .with_context(|| format!("cannot create folder {}", dir.display()))?;
         let temp = temp_path(dir, path);
-        let file =
-            fs::File::create(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+        let file = {
+            let mut live = in_flight();
+            let file = fs::File::create(&temp)
+                .with_context(|| format!("cannot write {}", temp.display()))?;
+            live.push(temp.clone());
+            file
+        };
         Ok(AtomicFile {
             file: io::BufWriter::with_capacity(1 << 20, file),
             temp,
@@ -39,10 +51,38 @@ impl AtomicFile {
     pub fn commit(mut self) -> Result<()> {
         self.file
             .flush()
-            .and_then(|()| fs::rename(&self.temp, &self.path))
             .with_context(|| format!("cannot write {}", self.path.display()))?;
+        let mut live = in_flight();
+        fs::rename(&self.temp, &self.path)
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        live.retain(|temp| temp != &self.temp);
         self.committed = true;
         Ok(())
+    }
+}
+
+/// The temporaries being written.
+fn in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
+    static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    // A panic elsewhere while the list was held leaves it as it was.
+    IN_FLIGHT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// On Ctrl-C or SIGTERM: removes the temporaries being written, says so,
+/// and exits with 130. Holding the list, it waits for a rename under way.
+pub fn remove_temporaries_on_interrupt() {
+    let installed = ctrlc::set_handler(|| {
+        let live = in_flight();
+        for temp in live.iter() {
+            let _ = fs::remove_file(temp);
+        }
+        eprintln!("zhclean: interrupted; outputs not finished were removed");
+        std::process::exit(130);
+    });
+    if let Err(e) = installed {
+        eprintln!("zhclean: warning: cannot watch for Ctrl-C ({e}); an interrupted run may leave temporary files");
     }
 }
 
@@ -63,7 +103,9 @@ impl Write for AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if !self.committed {
+            let mut live = in_flight();
             let _ = fs::remove_file(&self.temp);
+            live.retain(|temp| temp != &self.temp);
         }
     }
 }

@@ -58,7 +58,7 @@ use serde::Serialize;
 
 use crate::script::{is_han, ScriptTables};
 use chinese::{
-    evidence, full_width_only, has_word_run, more_plausible, plain_chinese, plausibility, Evidence,
+    evidence, full_width_only, more_plausible, plain_chinese, plausibility, suspect, Evidence,
 };
 use page::PageTally;
 use reencode::{decode_exactly, python_big5_bytes, reencode};
@@ -123,6 +123,7 @@ fn kinds() -> [Kind; 6] {
 const MIN_HAN: usize = 6;
 /// A re-reading as UTF-8 needs at least this many ideographs.
 const MIN_HAN_UTF8: usize = 2;
+
 /// Repairs mis-decoded lines of `text`.
 pub fn repair(text: &str) -> (String, MojibakeCounts) {
     let tables = ScriptTables::get();
@@ -137,18 +138,15 @@ pub fn repair(text: &str) -> (String, MojibakeCounts) {
                     *(kind.count)(&mut counts) += 1;
                 }
                 counts.double += usize::from(kinds.len() > 1);
-                counts.irreparable += irreparable_runs(&fixed);
                 page.repaired(index, body, &fixed, &kinds, tables);
                 out.push_str(&fixed);
             }
-            None => {
-                counts.irreparable += irreparable_runs(body);
-                out.push_str(body);
-            }
+            None => out.push_str(body),
         }
         out.push_str(newline);
     }
     let out = page.finish(text, out, &mut counts, tables);
+    counts.irreparable = irreparable_runs(&out);
     (out, counts)
 }
 
@@ -175,12 +173,8 @@ fn repair_line(
     if let Some(repaired) = utf8_rereading(line, tables) {
         return Some(repaired);
     }
-    // A run of words, usually met within a few characters, settles most
-    // lines before the whole line is weighed.
-    if has_word_run(line, tables) {
-        return None;
-    }
-    let before = evidence(line, tables)?;
+    // A line with a run of words is left for a finer repair.
+    let before = suspect(line, tables)?;
     let mut best: Option<(f64, String, Vec<Kind>)> = None;
     // The same text reached in fewer steps is the same repair, named by
     // its shortest path.

@@ -43,6 +43,7 @@ CANTONESE_WEIGHT = 0.1
 MIN_CANTONESE_PAIRS = 5
 MIN_COUNT = 100
 MIN_PAIR_COUNT = 10
+MIN_STRONG_PAIR_COUNT = 1000
 
 
 def is_han(ch):
@@ -131,6 +132,15 @@ def main():
                 f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times; built by scripts/build_char_freq.py\n")
         for first in sorted(seconds):
             f.write(f"{first}\t{''.join(sorted(seconds[first]))}\n")
+    strong = collections.defaultdict(list)
+    for pair, n in pairs.items():
+        if n >= MIN_STRONG_PAIR_COUNT:
+            strong[pair[0]].append(pair[1])
+    with open(os.path.join(args.out, "bigrams-strong.txt"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"# The pairs of bigrams.txt counted {MIN_STRONG_PAIR_COUNT} or more times inside words of "
+                f"jieba {version} dict.txt (MIT); built by scripts/build_char_freq.py\n")
+        for first in sorted(strong):
+            f.write(f"{first}\t{''.join(sorted(strong[first]))}\n")
     total = sum(len(v) for v in seconds.values())
     print(f"{len(ranked)} characters and {total} pairs written to {args.out}")
 

@@ -185,6 +185,26 @@ fn decide(counts: &mut AnnotationCounts) -> bool {
     strip
 }
 
+/// Whether `written` is one pinyin syllable, tone marks or a digit or none.
+pub(crate) fn is_syllable(written: &str) -> bool {
+    parse_syllable(written).is_some()
+}
+
+/// Whether `written` is one pinyin syllable (tone marks or a digit, or
+/// none) that `han` or its Simplified form is read as; `None` when
+/// `written` is no syllable. The repair stage asks it of the characters an
+/// annotation may have been meant for.
+pub(crate) fn reads_as(han: char, written: &str, tables: &ScriptTables) -> Option<bool> {
+    let written = parse_syllable(written)?;
+    let mut readings = Readings::default();
+    Some(
+        readings
+            .of(han, tables)
+            .iter()
+            .any(|reading| reading.read_as(&written, false)),
+    )
+}
+
 /// A pinyin syllable reduced to plain letters (`ü` as `v`) and its tone
 /// (1 to 4, 0 for neutral; `None` when none is given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

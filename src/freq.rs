@@ -16,23 +16,35 @@ use crate::hash::IntSet;
 
 const TABLE: &str = include_str!("../data/freq/hanzi.txt");
 const PAIRS: &str = include_str!("../data/freq/bigrams.txt");
+const STRONG_PAIRS: &str = include_str!("../data/freq/bigrams-strong.txt");
 
 /// Whether `a` then `b` occur side by side inside a word (both in their
 /// Simplified form).
 pub(crate) fn is_word_pair(a: char, b: char) -> bool {
     static SET: OnceLock<IntSet<u64>> = OnceLock::new();
-    let set = SET.get_or_init(|| {
-        let mut set = IntSet::with_capacity_and_hasher(140_000, Default::default());
-        let listed = PAIRS.lines().filter(|line| !line.starts_with('#'));
-        for (first, seconds) in listed.filter_map(|line| line.split_once('\t')) {
-            let mut chars = first.chars();
-            if let (Some(a), None) = (chars.next(), chars.next()) {
-                set.extend(seconds.chars().map(|b| pair_key(a, b)));
-            }
+    SET.get_or_init(|| pair_set(PAIRS, 140_000))
+        .contains(&pair_key(a, b))
+}
+
+/// Whether `a` then `b` make a common word (counted 1000 times or more in
+/// jieba's word list), as `专业` does and `向对` (of `面向对象`) does not.
+pub(crate) fn is_strong_pair(a: char, b: char) -> bool {
+    static SET: OnceLock<IntSet<u64>> = OnceLock::new();
+    SET.get_or_init(|| pair_set(STRONG_PAIRS, 10_000))
+        .contains(&pair_key(a, b))
+}
+
+/// The pairs of a `first<TAB>seconds` table.
+fn pair_set(table: &str, capacity: usize) -> IntSet<u64> {
+    let mut set = IntSet::with_capacity_and_hasher(capacity, Default::default());
+    let listed = table.lines().filter(|line| !line.starts_with('#'));
+    for (first, seconds) in listed.filter_map(|line| line.split_once('\t')) {
+        let mut chars = first.chars();
+        if let (Some(a), None) = (chars.next(), chars.next()) {
+            set.extend(seconds.chars().map(|b| pair_key(a, b)));
         }
-        set
-    });
-    set.contains(&pair_key(a, b))
+    }
+    set
 }
 
 fn pair_key(a: char, b: char) -> u64 {
@@ -78,6 +90,8 @@ mod tests {
         assert!(is_word_pair('人', '民'));
         assert!(!is_word_pair('展', '发'));
         assert!(!is_word_pair('鍙', '戝'));
+        assert!(is_strong_pair('专', '业'));
+        assert!(is_word_pair('向', '对') && !is_strong_pair('向', '对'));
     }
 
     #[test]

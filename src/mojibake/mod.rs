@@ -42,14 +42,18 @@
 //! read as Big5 went through one Big5 decoder (the WHATWG standard that
 //! browsers follow, or Python's own codec, which puts kana elsewhere).
 //! Runs that cannot be repaired, the classic `锟斤拷` (UTF-8 replacement
-//! characters read as GBK) and runs of U+FFFD, are counted. Islands of
-//! mojibake inside good lines are not handled yet.
+//! characters read as GBK) and runs of U+FFFD, are counted. Lines no
+//! whole-line reading fits may still hold byte-slip islands, the mojibake an
+//! annotating converter leaves inside good text (`人們?nèi)绾闻c`): those are
+//! repaired where their bytes can be told (`islands`), and lose their
+//! dangling pinyin where not.
 //!
 //! The modules: `chinese` weighs how Chinese a text reads, `reencode` turns
 //! text back into bytes and reads them again, `page` applies what a page
-//! shows to its lines.
+//! shows to its lines, `islands` repairs byte slips inside a line.
 
 mod chinese;
+mod islands;
 mod page;
 mod reencode;
 
@@ -82,6 +86,10 @@ pub struct MojibakeCounts {
     pub double: usize,
     /// Irreparable runs left in the text: `锟斤拷` and runs of U+FFFD.
     pub irreparable: usize,
+    /// Byte-slip islands inside good lines, repaired.
+    pub islands_repaired: usize,
+    /// Byte-slip islands left as they were, their pinyin stripped.
+    pub islands_unrepaired: usize,
 }
 
 /// One way of going wrong: bytes in `right` were decoded as `wrong`.
@@ -141,7 +149,14 @@ pub fn repair(text: &str) -> (String, MojibakeCounts) {
                 page.repaired(index, body, &fixed, &kinds, tables);
                 out.push_str(&fixed);
             }
-            None => out.push_str(body),
+            None => match islands::repair_islands(body, tables) {
+                Some((fixed, islands)) => {
+                    counts.islands_repaired += islands.repaired;
+                    counts.islands_unrepaired += islands.unrepaired;
+                    out.push_str(&fixed);
+                }
+                None => out.push_str(body),
+            },
         }
         out.push_str(newline);
     }

@@ -192,7 +192,7 @@ pub(super) fn python_big5_bytes(line: &str) -> Option<Vec<u8>> {
 }
 
 /// The one character two bytes make in `encoding`, if they make one.
-fn pair_char(encoding: &'static Encoding, pair: [u8; 2]) -> Option<char> {
+pub(super) fn pair_char(encoding: &'static Encoding, pair: [u8; 2]) -> Option<char> {
     let (text, malformed) = encoding.decode_without_bom_handling(&pair);
     let mut chars = text.chars();
     match (malformed, chars.next(), chars.next()) {

@@ -1,0 +1,544 @@
+//! Byte-slip islands: the mojibake an annotating converter leaves inside
+//! good text.
+//!
+//! The converter that appends pinyin (`發(fā)展`) sometimes worked on GBK
+//! bytes and looked for characters at every byte offset, so it also
+//! matched a character made of the last byte of one character and the first
+//! byte of the next: in `們如` (`82 83 | c8 e7`) the pair `83 c8` is `內`,
+//! and it wrote `(nèi)` after the byte `c8`. Decoding that as GBK fails at
+//! `c8` followed by `(`: the decoder wrote `?` and swallowed the `(`, and the
+//! bytes after the annotation paired up one off (`e7 ba` as `绾`) until an
+//! ASCII byte set them right again: `人們?nèi)绾闻c` for `人們如何與`.
+//!
+//! Such an island tells nearly everything. The character before the `?`
+//! gives the first byte of the annotated character, the annotation its
+//! reading, and so the byte the `?` swallowed; that byte, then the bytes of
+//! the characters read one off, then the ASCII byte that ended them, read as
+//! GBK again, are the text. Where the island lost bytes for good (the `?`
+//! without an annotation, a full-width `？` read one off and folded to `?`,
+//! a private-use character dropped by the page's own pipeline), every value
+//! of the lost bytes is tried and the most plausible text wins (character
+//! counts and word pairs, `chinese::plausibility`). A repair must read as
+//! GBK exactly and be no less plausible than the island (clearly more when
+//! bytes were guessed); an island left as it is loses its pinyin fragment.
+
+use encoding_rs::GBK;
+
+use super::chinese::{is_cjk_punctuation, is_mojibake_symbol, plausibility};
+use super::reencode::pair_char;
+use crate::annotation;
+use crate::freq;
+use crate::script::{is_han, ScriptTables};
+
+/// A repair that guessed lost bytes must be this much more plausible than
+/// the island (see [`plausibility`]).
+const MIN_GUESS_GAIN: f64 = 0.8;
+/// A reading with a dropped private-use character guesses two bytes more,
+/// out of two thousand ways: it must beat the exact reading by this.
+const MIN_DROPPED_GAIN: f64 = 2.0;
+/// Each Simplified-only character a reading of an island in Traditional
+/// text would bring costs this much.
+const WRONG_SCRIPT_COST: f64 = 1.0;
+/// Letters of the longest pinyin syllable (`zhuang`) and then some.
+const MAX_SYLLABLE: usize = 7;
+/// How many `？` folded to `?` an island may hold.
+const MAX_FOLDED: usize = 2;
+/// A following annotation that reads the repair's last character: strong
+/// evidence for that repair.
+const ANNOTATION_BONUS: f64 = 2.0;
+/// A reading that ends the line with the end of a sentence...
+const SENTENCE_END_BONUS: f64 = 0.5;
+/// ...or closes a quotation or title the line opened.
+const CLOSING_BONUS: f64 = 1.0;
+/// Weight of each common word (see [`freq::is_strong_pair`]) a candidate
+/// makes: an island's guesses are few characters, among which a common
+/// word is the best evidence there is.
+const STRONG_PAIR_WEIGHT: f64 = 1.0;
+
+/// What the island pass did to a line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct IslandCounts {
+    pub(super) repaired: usize,
+    pub(super) unrepaired: usize,
+}
+
+/// `line` with its byte-slip islands repaired, or, where that cannot be
+/// done, their pinyin fragments stripped; `None` when it has none.
+pub(super) fn repair_islands(line: &str, tables: &ScriptTables) -> Option<(String, IslandCounts)> {
+    let (islands, mut counts) = match line.contains('?') {
+        true => repair_question_marks(line, tables),
+        false => (None, IslandCounts::default()),
+    };
+    let line = islands.as_deref().unwrap_or(line);
+    // Beside an island left as it was, the bytes around an annotation
+    // stuck to ASCII are themselves unknown: it goes whatever it reads.
+    let unknown = counts.unrepaired > 0;
+    let (stripped, stuck) = strip_stuck_annotations(line, tables, unknown);
+    counts.repaired += stuck;
+    stripped.or(islands).map(|text| (text, counts))
+}
+
+/// `line` with the islands that start at a `?` repaired or their pinyin
+/// stripped, if it has any.
+fn repair_question_marks(line: &str, tables: &ScriptTables) -> (Option<String>, IslandCounts) {
+    let mut counts = IslandCounts::default();
+    let mut out = String::with_capacity(line.len());
+    let mut copied = 0;
+    for (at, _) in line.match_indices('?') {
+        if at < copied {
+            continue;
+        }
+        let island = Island::at(line, at);
+        if let Some((island, text)) = island.and_then(|i| Some((i.end, i.repair(line, tables)?))) {
+            out.push_str(&line[copied..at]);
+            out.push_str(&text);
+            copied = island;
+            counts.repaired += 1;
+        } else if let Some(syllable) = annotation_at(&line[at + 1..]) {
+            // Left as it is, but without its dangling pinyin.
+            out.push_str(&line[copied..=at]);
+            copied = at + 1 + syllable.len() + 1;
+            counts.unrepaired += 1;
+        }
+    }
+    if counts == IslandCounts::default() {
+        return (None, counts);
+    }
+    out.push_str(&line[copied..]);
+    (Some(out), counts)
+}
+
+/// `line` without the annotations of characters that straddled a GBK
+/// character and an ASCII byte (`以~(cí)`: `以` ends with `d4`, and `d4 7e`
+/// is `詞`), which no decoding error marks, or with `any`, of every
+/// annotation stuck to such a byte after a GBK character; and how many
+/// there were.
+fn strip_stuck_annotations(
+    line: &str,
+    tables: &ScriptTables,
+    any: bool,
+) -> (Option<String>, usize) {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut stripped = 0;
+    for (open, _) in line.match_indices('(') {
+        let Some(syllable) = annotation_at(&line[open + 1..]) else {
+            continue;
+        };
+        let Some(ascii) = line[..open].chars().next_back() else {
+            continue;
+        };
+        let Some(han) = char_before(&line[..open - ascii.len_utf8()]) else {
+            continue;
+        };
+        if !(0x40..=0x7E).contains(&(ascii as u32)) {
+            continue;
+        }
+        let Some([_, trail]) = gbk_pair(han) else {
+            continue;
+        };
+        let straddling = pair_char(GBK, [trail, ascii as u8]);
+        if any
+            || straddling.is_some_and(|c| annotation::reads_as(c, syllable, tables) == Some(true))
+        {
+            out.push_str(&line[copied..open]);
+            copied = open + 1 + syllable.len() + 1;
+            stripped += 1;
+        }
+    }
+    if stripped == 0 {
+        return (None, 0);
+    }
+    out.push_str(&line[copied..]);
+    (Some(out), stripped)
+}
+
+/// A `?` after a GBK character that may be where the bytes slipped.
+struct Island<'a> {
+    /// The two GBK bytes of the character before the `?`.
+    before: [u8; 2],
+    before_char: char,
+    /// The annotation after the `?` (`nèi` of `?nèi)`), if any.
+    syllable: Option<&'a str>,
+    /// `?`s after the first: full-width `？` read one off, then folded.
+    folded: usize,
+    /// The characters read one off.
+    middle: &'a str,
+    /// What set the reading right again.
+    resync: Option<Resync<'a>>,
+    /// Where the island ends.
+    end: usize,
+}
+
+/// What ends an island.
+#[derive(Clone, Copy)]
+enum Resync<'a> {
+    /// An ASCII byte, read as the trail byte of the last character.
+    Byte(u8),
+    /// Another `?` then an annotation (`?shū)`): a lead byte and the `(` of
+    /// the annotation of the character it ends, swallowed.
+    Annotation(&'a str),
+    /// A `?` that ends the line: the last byte, alone.
+    End,
+}
+
+impl<'a> Island<'a> {
+    fn at(line: &'a str, at: usize) -> Option<Island<'a>> {
+        let before_char = char_before(&line[..at])?;
+        let before = gbk_pair(before_char)?;
+        let mut rest = &line[at + 1..];
+        let syllable = annotation_at(rest);
+        if let Some(syllable) = syllable {
+            rest = &rest[syllable.len() + 1..];
+        }
+        let mut folded = 0;
+        if syllable.is_none() {
+            while folded < MAX_FOLDED && rest.starts_with('?') {
+                rest = &rest[1..];
+                folded += 1;
+            }
+        }
+        let middle_len = rest
+            .char_indices()
+            .find(|&(_, c)| gbk_pair(c).is_none())
+            .map_or(rest.len(), |(i, _)| i);
+        let middle = &rest[..middle_len];
+        let after = &rest[middle_len..];
+        let (resync, resync_len) = match after.bytes().next() {
+            Some(b @ 0x40..=0x7E) => (Some(Resync::Byte(b)), 1),
+            Some(b'?') if after.len() == 1 => (Some(Resync::End), 1),
+            Some(b'?') => match annotation_at(&after[1..]) {
+                Some(next) => (Some(Resync::Annotation(next)), next.len() + 2),
+                None => (None, 0),
+            },
+            _ => (None, 0),
+        };
+        let end = line.len() - after.len() + resync_len;
+        // Without an annotation, only `??` (a swallowed byte, then a `？`
+        // read one off and folded) between GBK characters and an ASCII byte
+        // that set the reading right is looked at: a lone `?` is most often
+        // a question, whatever follows it.
+        if syllable.is_none()
+            && (folded == 0 || middle.is_empty() || !matches!(resync, Some(Resync::Byte(_))))
+        {
+            return None;
+        }
+        Some(Island {
+            before,
+            before_char,
+            syllable,
+            folded,
+            middle,
+            resync,
+            end,
+        })
+    }
+
+    /// The text the island stands for, from the `?` to its end, if one
+    /// reading is exact and plausible enough.
+    fn repair(&self, line: &str, tables: &ScriptTables) -> Option<String> {
+        let resync = self.resync?;
+        let mut middle = Vec::with_capacity(self.middle.len());
+        for c in self.middle.chars() {
+            middle.extend_from_slice(&gbk_pair(c)?);
+        }
+        let rest = &line[self.end..];
+        let follow = following(rest);
+        let annotated = following_annotation(rest);
+        let traditional = line.chars().any(|c| tables.simplified(c).is_some());
+        // What a reading's last character shows: read as the annotation
+        // after the island, or, at the end of the line, ending a sentence.
+        let bonus = |text: &str| match (text.chars().next_back(), annotated) {
+            (Some(last), Some(syllable))
+                if annotation::reads_as(last, syllable, tables) == Some(true) =>
+            {
+                ANNOTATION_BONUS
+            }
+            (Some(last), None) if matches!(resync, Resync::End) => {
+                if closes(line, last) {
+                    CLOSING_BONUS
+                } else if "。！？".contains(last) {
+                    SENTENCE_END_BONUS
+                } else {
+                    0.0
+                }
+            }
+            _ => 0.0,
+        };
+        let score = |text: &str| {
+            let window = format!("{}{text}{follow}", self.before_char);
+            let mut score = plausibility(&window, tables).map_or(0.0, |p| p.score)
+                + STRONG_PAIR_WEIGHT * strong_pairs(&window, tables) as f64
+                + bonus(text);
+            if traditional {
+                let simplified = text
+                    .chars()
+                    .filter(|&c| tables.is_simplified_only(c))
+                    .count();
+                score -= WRONG_SCRIPT_COST * simplified as f64;
+            }
+            score
+        };
+        let island_score = score(self.middle);
+        // The bytes that may end the island, and what must be read from them.
+        let tails: Vec<u8> = match resync {
+            Resync::Byte(b) => vec![b],
+            Resync::Annotation(_) => swallowing_bytes().collect(),
+            Resync::End => (0x40..=0xFEu8).filter(|&b| b != 0x7F).collect(),
+        };
+        let read = |head: &[u8]| -> Option<(f64, String)> {
+            tails
+                .iter()
+                .filter_map(|&tail| {
+                    let mut bytes = Vec::with_capacity(head.len() + middle.len() + 1);
+                    bytes.extend_from_slice(head);
+                    bytes.extend_from_slice(&middle);
+                    bytes.push(tail);
+                    let (text, malformed) = GBK.decode_without_bom_handling(&bytes);
+                    // Bytes paired up right make no ASCII.
+                    if malformed || !reads_cleanly(&text) || text.bytes().any(|b| b.is_ascii()) {
+                        return None;
+                    }
+                    let mut text = text.into_owned();
+                    // An annotation right after the island is the aligned
+                    // one of its last character.
+                    if annotated.is_some() && bonus(&text) == 0.0 {
+                        return None;
+                    }
+                    if let Resync::Annotation(syllable) = resync {
+                        let last = text.chars().next_back()?;
+                        if annotation::reads_as(last, syllable, tables) != Some(true) {
+                            return None;
+                        }
+                        text = format!("{text}({syllable})");
+                    }
+                    Some((score(&text), text))
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+        };
+        let best = |heads: &mut dyn Iterator<Item = Vec<u8>>| {
+            heads
+                .filter_map(|head| read(&head))
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+        };
+        // The swallowed byte, where the annotation names it: the second
+        // byte of a character read so whose first byte ends the character
+        // before the `?`. The converter annotates Traditional characters;
+        // others only when no Traditional one fits.
+        let annotated_by = |syllable: &str, traditional: bool| -> Vec<u8> {
+            lead_bytes()
+                .filter(|&x| {
+                    pair_char(GBK, [self.before[1], x]).is_some_and(|c| {
+                        (!traditional || tables.simplified(c).is_some())
+                            && annotation::reads_as(c, syllable, tables) == Some(true)
+                    })
+                })
+                .collect()
+        };
+        let swallowed = match self.syllable {
+            Some(syllable) => Some(annotated_by(syllable, true))
+                .filter(|bytes| !bytes.is_empty())
+                .unwrap_or_else(|| annotated_by(syllable, false)),
+            None => Vec::new(),
+        };
+        if !swallowed.is_empty() {
+            // Named by the annotation and read exactly: evidence enough.
+            let exact = best(&mut swallowed.iter().map(|&x| vec![x]));
+            let exact_bonus = exact.as_ref().is_some_and(|(_, text)| bonus(text) > 0.0);
+            // Or a private-use character the page dropped came between,
+            // which only an annotation after the island can show.
+            let bar = match &exact {
+                None => island_score + MIN_GUESS_GAIN,
+                Some(_) if exact_bonus || annotated.is_none() => {
+                    return exact.map(|(_, text)| text)
+                }
+                Some((found, _)) => found + MIN_DROPPED_GAIN,
+            };
+            let mut dropped = swallowed
+                .iter()
+                .flat_map(|&x| private_use_pairs().map(move |[u, v]| vec![x, u, v]));
+            return match best(&mut dropped) {
+                Some((found, text)) if found >= bar && bonus(&text) > 0.0 && is_plain(&text) => {
+                    Some(text)
+                }
+                _ => exact.map(|(_, text)| text),
+            };
+        }
+        // Lost for good: the swallowed byte, then the folded `？`s.
+        let mut guesses = lead_bytes().map(|x| {
+            let mut head = vec![x];
+            for _ in 0..self.folded {
+                head.extend_from_slice(&[0xA3, 0xBF]);
+            }
+            head
+        });
+        let (found, text) = best(&mut guesses)?;
+        (found >= island_score + MIN_GUESS_GAIN && is_plain(&text)).then_some(text)
+    }
+}
+
+/// Whether `closer` closes a bracket or quotation that `line` opened and
+/// left open.
+fn closes(line: &str, closer: char) -> bool {
+    const PAIRS: [(char, char); 6] = [
+        ('《', '》'),
+        ('“', '”'),
+        ('「', '」'),
+        ('『', '』'),
+        ('（', '）'),
+        ('〈', '〉'),
+    ];
+    PAIRS.iter().any(|&(open, close)| {
+        close == closer && line.matches(open).count() > line.matches(close).count()
+    })
+}
+
+/// The last character of `head`, or the one before its own annotation
+/// (`談` of `談(tán)`).
+fn char_before(head: &str) -> Option<char> {
+    let mut head = head;
+    if let Some(open) = head.strip_suffix(')').and_then(|h| h.rfind('(')) {
+        if annotation_at(&head[open + 1..]).is_some() {
+            head = &head[..open];
+        }
+    }
+    head.chars().next_back()
+}
+
+/// The syllable of an annotation whose `(` was swallowed, at the start of
+/// `rest`: `nèi` of `nèi)`.
+fn annotation_at(rest: &str) -> Option<&str> {
+    let letters = rest
+        .char_indices()
+        .take_while(|&(_, c)| is_pinyin_letter(c))
+        .take(MAX_SYLLABLE + 1)
+        .last()
+        .map(|(i, c)| i + c.len_utf8())?;
+    let syllable = &rest[..letters];
+    (syllable.chars().count() <= MAX_SYLLABLE
+        && rest[letters..].starts_with(')')
+        && annotation::is_syllable(syllable))
+    .then_some(syllable)
+}
+
+/// How many neighbouring ideographs of `text` make common words.
+fn strong_pairs(text: &str, tables: &ScriptTables) -> usize {
+    let simplified: Vec<char> = text
+        .chars()
+        .filter(|&c| is_han(c))
+        .map(|c| tables.simplified(c).unwrap_or(c))
+        .collect();
+    simplified
+        .windows(2)
+        .filter(|pair| freq::is_strong_pair(pair[0], pair[1]))
+        .count()
+}
+
+/// The characters after an island that its repair must read well with:
+/// up to two, after an annotation if one comes first.
+fn following(rest: &str) -> String {
+    let rest = match following_annotation(rest) {
+        Some(syllable) => &rest[syllable.len() + 2..],
+        None => rest,
+    };
+    rest.chars().take(2).collect()
+}
+
+/// The syllable of an annotation right at the start of `rest`: `(yè)`.
+fn following_annotation(rest: &str) -> Option<&str> {
+    let inner = rest.strip_prefix('(')?;
+    let close = inner.find(')')?;
+    let syllable = &inner[..close];
+    (!syllable.is_empty() && syllable.chars().all(is_pinyin_letter)).then_some(syllable)
+}
+
+/// The two GBK bytes of `c`, if it is a two-byte GBK character.
+fn gbk_pair(c: char) -> Option<[u8; 2]> {
+    if c.is_ascii() {
+        return None;
+    }
+    let mut buffer = [0u8; 4];
+    let (bytes, _, unmappable) = GBK.encode(c.encode_utf8(&mut buffer));
+    match (unmappable, &bytes[..]) {
+        (false, &[lead, trail]) => Some([lead, trail]),
+        _ => None,
+    }
+}
+
+fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê".contains(c)
+}
+
+fn lead_bytes() -> impl Iterator<Item = u8> {
+    0x81..=0xFEu8
+}
+
+/// Bytes the decoder wrote `?` for when `(` followed: every byte that is
+/// not ASCII (`0x80` reads as `€` alone, or not at all).
+fn swallowing_bytes() -> impl Iterator<Item = u8> {
+    0x80..=0xFFu8
+}
+
+/// GBK's user-defined areas, which decoders read as private-use characters
+/// and pages often drop.
+fn private_use_pairs() -> impl Iterator<Item = [u8; 2]> {
+    let upper = (0xAA..=0xAFu8)
+        .chain(0xF8..=0xFE)
+        .flat_map(|lead| (0xA1..=0xFEu8).map(move |trail| [lead, trail]));
+    let lower = (0xA1..=0xA7u8).flat_map(|lead| {
+        (0x40..=0xA0u8)
+            .filter(|&t| t != 0x7F)
+            .map(move |trail| [lead, trail])
+    });
+    upper.chain(lower)
+}
+
+/// Whether a reading holds no mojibake symbols (private-use characters
+/// among them).
+fn reads_cleanly(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c == '\u{FFFD}' || (!c.is_ascii() && is_mojibake_symbol(c)))
+}
+
+/// Whether a repair is ideographs and Chinese punctuation.
+fn is_plain(text: &str) -> bool {
+    text.chars().all(|c| is_han(c) || is_cjk_punctuation(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repaired(line: &str) -> String {
+        let tables = ScriptTables::get();
+        repair_islands(line, tables).map_or_else(|| line.to_string(), |(text, _)| text)
+    }
+
+    #[test]
+    fn the_five_examples() {
+        for (island, text) in [
+            ("人們?nèi)绾闻c", "人們如何與"),
+            ("因?yàn)橐婚_(kāi)", "因為一開(kāi)"),
+            ("向?qū)I(yè)化", "向專業(yè)化"),
+            ("上??萍即髮W", "上海科技大學"),
+            ("推動?xùn)|北", "推動東北"),
+        ] {
+            assert_eq!(repaired(island), text, "{island}");
+        }
+    }
+
+    #[test]
+    fn genuine_question_marks_stay() {
+        for text in [
+            "哪天入九?",
+            "是嗎?好的",
+            "真的嗎??",
+            "What?",
+            "你好?OK",
+            "為什麼?為什麼?",
+        ] {
+            assert_eq!(repaired(text), text);
+        }
+    }
+}

@@ -85,6 +85,20 @@ def cantonese(wheel, simplified):
     return chars, pairs
 
 
+def write_pairs(path, pairs, minimum, header):
+    """The pairs counted `minimum` times or more, grouped by their first
+    character, one `first<TAB>seconds` a line; returns how many."""
+    seconds = collections.defaultdict(list)
+    for pair, n in pairs.items():
+        if n >= minimum:
+            seconds[pair[0]].append(pair[1])
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(header + "\n")
+        for first in sorted(seconds):
+            f.write(f"{first}\t{''.join(sorted(seconds[first]))}\n")
+    return sum(len(v) for v in seconds.values())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=os.path.join(ROOT, "data", "freq"))
@@ -122,26 +136,13 @@ def main():
                 f"sentences of pycantonese {PYCANTONESE[1]} (CC0); built by scripts/build_char_freq.py\n")
         for ch, n in ranked:
             f.write(f"{ch}\t{n}\n")
-    seconds = collections.defaultdict(list)
-    for pair, n in pairs.items():
-        if n >= MIN_PAIR_COUNT:
-            seconds[pair[0]].append(pair[1])
-    with open(os.path.join(args.out, "bigrams.txt"), "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"# Pairs of Han characters inside words of jieba {version} dict.txt (MIT), counted "
-                f"{MIN_PAIR_COUNT} or more times, and side by side in the CTCPC sentences of pycantonese "
-                f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times; built by scripts/build_char_freq.py\n")
-        for first in sorted(seconds):
-            f.write(f"{first}\t{''.join(sorted(seconds[first]))}\n")
-    strong = collections.defaultdict(list)
-    for pair, n in pairs.items():
-        if n >= MIN_STRONG_PAIR_COUNT:
-            strong[pair[0]].append(pair[1])
-    with open(os.path.join(args.out, "bigrams-strong.txt"), "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"# The pairs of bigrams.txt counted {MIN_STRONG_PAIR_COUNT} or more times inside words of "
-                f"jieba {version} dict.txt (MIT); built by scripts/build_char_freq.py\n")
-        for first in sorted(strong):
-            f.write(f"{first}\t{''.join(sorted(strong[first]))}\n")
-    total = sum(len(v) for v in seconds.values())
+    total = write_pairs(os.path.join(args.out, "bigrams.txt"), pairs, MIN_PAIR_COUNT,
+                        f"# Pairs of Han characters inside words of jieba {version} dict.txt (MIT), counted "
+                        f"{MIN_PAIR_COUNT} or more times, and side by side in the CTCPC sentences of pycantonese "
+                        f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times; built by scripts/build_char_freq.py")
+    write_pairs(os.path.join(args.out, "bigrams-strong.txt"), pairs, MIN_STRONG_PAIR_COUNT,
+                f"# The pairs of bigrams.txt counted {MIN_STRONG_PAIR_COUNT} or more times inside words of "
+                f"jieba {version} dict.txt (MIT); built by scripts/build_char_freq.py")
     print(f"{len(ranked)} characters and {total} pairs written to {args.out}")
 
 

@@ -6,8 +6,6 @@
 //! call that cleans releases the GIL; `clean_many` also spreads a batch
 //! over rayon's threads, keeping its order.
 
-use std::path::Path;
-
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -170,7 +168,9 @@ impl PyCleaner {
             None => Vec::new(),
         };
         for path in lexicon_files.unwrap_or_default() {
-            lexicons.push(read_lexicon(&path)?);
+            let lexicon = zhclean::spam::read_lexicon(&path)
+                .map_err(|e| PyOSError::new_err(e.to_string()))?;
+            lexicons.push(lexicon);
         }
         let settings = Settings {
             config,
@@ -318,21 +318,6 @@ fn lexicon_pairs(given: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
             "lexicons must be a dict {category: text} or a list of (category, text) pairs, the text one entry a line",
         )
     })
-}
-
-/// A lexicon file as (category, text): the category is the file's name
-/// without its extension, as on the command line.
-fn read_lexicon(path: &Path) -> PyResult<(String, String)> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        PyOSError::new_err(format!(
-            "{}: cannot read the lexicon ({e}); give a UTF-8 text file, one entry a line",
-            path.display()
-        ))
-    })?;
-    let category = path
-        .file_stem()
-        .map_or_else(|| "user".to_string(), |s| s.to_string_lossy().into_owned());
-    Ok((category, text))
 }
 
 /// `OSError` for files that cannot be read (a config named by a path that

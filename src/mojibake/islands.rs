@@ -122,18 +122,17 @@ fn strip_stuck_annotations(
     let mut copied = 0;
     let mut stripped = 0;
     for (open, _) in line.match_indices('(') {
+        // Most `(` follow an ideograph: one byte settles them.
+        let ascii = match open.checked_sub(1).map(|i| line.as_bytes()[i]) {
+            Some(b @ 0x40..=0x7E) => b as char,
+            _ => continue,
+        };
         let Some(syllable) = annotation_at(&line[open + 1..]) else {
             continue;
         };
-        let Some(ascii) = line[..open].chars().next_back() else {
+        let Some(han) = char_before(&line[..open - 1]) else {
             continue;
         };
-        let Some(han) = char_before(&line[..open - ascii.len_utf8()]) else {
-            continue;
-        };
-        if !(0x40..=0x7E).contains(&(ascii as u32)) {
-            continue;
-        }
         let Some([_, trail]) = gbk_pair(han) else {
             continue;
         };
@@ -466,7 +465,35 @@ fn gbk_pair(c: char) -> Option<[u8; 2]> {
 }
 
 fn is_pinyin_letter(c: char) -> bool {
-    c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê".contains(c)
+    c.is_ascii_lowercase()
+        || matches!(
+            c,
+            'ā' | 'á'
+                | 'ǎ'
+                | 'à'
+                | 'ē'
+                | 'é'
+                | 'ě'
+                | 'è'
+                | 'ī'
+                | 'í'
+                | 'ǐ'
+                | 'ì'
+                | 'ō'
+                | 'ó'
+                | 'ǒ'
+                | 'ò'
+                | 'ū'
+                | 'ú'
+                | 'ǔ'
+                | 'ù'
+                | 'ǖ'
+                | 'ǘ'
+                | 'ǚ'
+                | 'ǜ'
+                | 'ü'
+                | 'ê'
+        )
 }
 
 fn lead_bytes() -> impl Iterator<Item = u8> {

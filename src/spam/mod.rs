@@ -51,6 +51,28 @@ pub enum SpamError {
     /// The keyword automaton could not be built.
     #[error("cannot build the spam lexicon: {0}; check the lexicon files for very long entries")]
     Lexicon(String),
+    /// A user lexicon file could not be read.
+    #[error("{}: cannot read the lexicon ({source}); give a UTF-8 text file, one entry a line", path.display())]
+    LexiconFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A user lexicon file as the `(category, text)` pair that
+/// [`Options::lexicons`](crate::Options::lexicons) takes: the category is
+/// the file's name without its extension (`casino.txt` adds to `casino`).
+pub fn read_lexicon(path: &std::path::Path) -> Result<(String, String), SpamError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SpamError::LexiconFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let category = path
+        .file_stem()
+        .map_or_else(|| "user".to_string(), |s| s.to_string_lossy().into_owned());
+    Ok((category, text))
 }
 
 /// What kind of line was dropped.

@@ -164,16 +164,8 @@ impl Args {
         options.drop_spam = self.drop.iter().any(|k| k == "spam");
         options.drop_chrome = self.drop.iter().any(|k| k == "chrome");
         for path in &self.lexicon {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                format!(
-                    "{}: cannot read the lexicon ({e}); give a UTF-8 text file, one entry a line",
-                    path.display()
-                )
-            })?;
-            let category = path
-                .file_stem()
-                .map_or_else(|| "user".to_string(), |s| s.to_string_lossy().into_owned());
-            options.lexicons.push((category, text));
+            let lexicon = zhclean::spam::read_lexicon(path).map_err(|e| e.to_string())?;
+            options.lexicons.push(lexicon);
         }
         options.annotation_mode = match self.annotations.as_str() {
             "strip" => AnnotationMode::Strip,

@@ -18,9 +18,12 @@
 //! without an annotation, a full-width `？` read one off and folded to `?`,
 //! a private-use character dropped by the page's own pipeline), every value
 //! of the lost bytes is tried and the most plausible text wins (character
-//! counts and word pairs, `chinese::plausibility`). A repair must read as
-//! GBK exactly and be no less plausible than the island (clearly more when
-//! bytes were guessed); an island left as it is loses its pinyin fragment.
+//! counts, word pairs and common words). A repair must read as GBK
+//! exactly, without mojibake symbols; where bytes were guessed, into
+//! ideographs and punctuation only, and clearly better than the island. A
+//! dropped character is guessed only where an annotation after the island
+//! shows it. An island left as it is loses its pinyin fragment, and so
+//! does an annotation stuck to an ASCII byte (`以~(cí)`).
 
 use encoding_rs::GBK;
 

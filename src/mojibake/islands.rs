@@ -182,6 +182,9 @@ enum Resync<'a> {
     Annotation(&'a str),
     /// A `?` that ends the line: the last byte, alone.
     End,
+    /// A `?` then ASCII: the last byte, and an ASCII byte it swallowed,
+    /// taken to be the one that follows again (`..` of `?.`, a space).
+    Swallowed(u8),
 }
 
 impl<'a> Island<'a> {
@@ -209,6 +212,17 @@ impl<'a> Island<'a> {
         let (resync, resync_len) = match after.bytes().next() {
             Some(b @ 0x40..=0x7E) => (Some(Resync::Byte(b)), 1),
             Some(b'?') if after.len() == 1 => (Some(Resync::End), 1),
+            Some(b'?') if syllable.is_some() && annotation_at(&after[1..]).is_none() => {
+                match after.as_bytes().get(1) {
+                    Some(&b) if b" .,;:!".contains(&b) => (Some(Resync::Swallowed(b)), 1),
+                    // Text that spaces its words (Cantonese transcripts)
+                    // lost a space.
+                    Some(&b) if b >= 0x80 && line.matches(' ').count() >= 3 => {
+                        (Some(Resync::Swallowed(b' ')), 1)
+                    }
+                    _ => (None, 0),
+                }
+            }
             Some(b'?') => match annotation_at(&after[1..]) {
                 Some(next) => (Some(Resync::Annotation(next)), next.len() + 2),
                 None => (None, 0),
@@ -286,15 +300,15 @@ impl<'a> Island<'a> {
         let tails: Vec<u8> = match resync {
             Resync::Byte(b) => vec![b],
             Resync::Annotation(_) => swallowing_bytes().collect(),
-            Resync::End => (0x40..=0xFEu8).filter(|&b| b != 0x7F).collect(),
+            Resync::End | Resync::Swallowed(_) => (0x40..=0xFEu8).filter(|&b| b != 0x7F).collect(),
         };
-        let read = |head: &[u8]| -> Option<(f64, String)> {
+        // `body`: the bytes before the one that ended the island.
+        let read = |body: &[u8]| -> Option<(f64, String)> {
             tails
                 .iter()
                 .filter_map(|&tail| {
-                    let mut bytes = Vec::with_capacity(head.len() + middle.len() + 1);
-                    bytes.extend_from_slice(head);
-                    bytes.extend_from_slice(&middle);
+                    let mut bytes = Vec::with_capacity(body.len() + 1);
+                    bytes.extend_from_slice(body);
                     bytes.push(tail);
                     let (text, malformed) = GBK.decode_without_bom_handling(&bytes);
                     // Bytes paired up right make no ASCII.
@@ -314,14 +328,29 @@ impl<'a> Island<'a> {
                         }
                         text = format!("{text}({syllable})");
                     }
+                    if let Resync::Swallowed(ascii) = resync {
+                        text.push(char::from(ascii));
+                    }
                     Some((score(&text), text))
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         };
-        let best = |heads: &mut dyn Iterator<Item = Vec<u8>>| {
-            heads
-                .filter_map(|head| read(&head))
+        let best = |bodies: &mut dyn Iterator<Item = Vec<u8>>| {
+            bodies
+                .filter_map(|body| read(&body))
                 .max_by(|a, b| a.0.total_cmp(&b.0))
+        };
+        let body = |head: &[u8], inserted: Option<(usize, [u8; 2])>| {
+            let mut bytes = head.to_vec();
+            match inserted {
+                Some((at, pair)) => {
+                    bytes.extend_from_slice(&middle[..at]);
+                    bytes.extend_from_slice(&pair);
+                    bytes.extend_from_slice(&middle[at..]);
+                }
+                None => bytes.extend_from_slice(&middle),
+            }
+            bytes
         };
         // The swallowed byte, where the annotation names it: the second
         // byte of a character read so whose first byte ends the character
@@ -345,7 +374,7 @@ impl<'a> Island<'a> {
         };
         if !swallowed.is_empty() {
             // Named by the annotation and read exactly: evidence enough.
-            let exact = best(&mut swallowed.iter().map(|&x| vec![x]));
+            let exact = best(&mut swallowed.iter().map(|&x| body(&[x], None)));
             let exact_bonus = exact.as_ref().is_some_and(|(_, text)| bonus(text) > 0.0);
             // Or a private-use character the page dropped came between,
             // which only an annotation after the island can show.
@@ -358,7 +387,7 @@ impl<'a> Island<'a> {
             };
             let mut dropped = swallowed
                 .iter()
-                .flat_map(|&x| private_use_pairs().map(move |[u, v]| vec![x, u, v]));
+                .flat_map(|&x| private_use_pairs().map(move |pair| body(&[x], Some((0, pair)))));
             return match best(&mut dropped) {
                 Some((found, text)) if found >= bar && bonus(&text) > 0.0 && is_plain(&text) => {
                     Some(text)
@@ -372,7 +401,7 @@ impl<'a> Island<'a> {
             for _ in 0..self.folded {
                 head.extend_from_slice(&[0xA3, 0xBF]);
             }
-            head
+            body(&head, None)
         });
         let (found, text) = best(&mut guesses)?;
         (found >= island_score + MIN_GUESS_GAIN && is_plain(&text)).then_some(text)
@@ -556,6 +585,14 @@ mod tests {
         ] {
             assert_eq!(repaired(island), text, "{island}");
         }
+    }
+
+    #[test]
+    fn a_swallowed_ascii_byte_is_guessed_from_its_neighbours() {
+        // Spaced Cantonese lost the space after `初` to the `?`.
+        assert_eq!(repaired("結果 , 何必當?dí)?呢 ."), "結果 , 何必當初 呢 .");
+        // A lone `?` before dots is left: no annotation names a byte.
+        assert_eq!(repaired("我暈?....都啥"), "我暈?....都啥");
     }
 
     #[test]

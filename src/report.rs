@@ -60,23 +60,8 @@ impl Report {
     /// Adds the report of a later section of the same document, `bytes`
     /// long, whose first line was line `lines_before + 1` of the whole.
     pub(crate) fn absorb(&mut self, section: Report, lines_before: usize, bytes: usize) {
-        merge(&mut self.repair, section.repair, |a, b| {
-            a.utf8_as_gbk += b.utf8_as_gbk;
-            a.utf8_as_big5 += b.utf8_as_big5;
-            a.utf8_as_latin += b.utf8_as_latin;
-            a.big5_as_gbk += b.big5_as_gbk;
-            a.gbk_as_big5 += b.gbk_as_big5;
-            a.gbk_as_latin += b.gbk_as_latin;
-            a.double += b.double;
-            a.irreparable += b.irreparable;
-        });
-        merge(&mut self.hygiene, section.hygiene, |a, b| {
-            a.invisible_removed += b.invisible_removed;
-            a.controls_removed += b.controls_removed;
-            a.ideographs_unified += b.ideographs_unified;
-            a.html_decoded += b.html_decoded;
-            a.width_folded += b.width_folded;
-        });
+        merge(&mut self.repair, section.repair, |a, b| *a += b);
+        merge(&mut self.hygiene, section.hygiene, |a, b| *a += b);
         merge(&mut self.annotations, section.annotations, |a, b| {
             a.stripped += b.stripped;
             a.verified += b.verified;
@@ -112,5 +97,27 @@ fn merge<T>(into: &mut Option<T>, from: Option<T>, add: impl FnOnce(&mut T, T)) 
         (Some(a), Some(b)) => add(a, b),
         (None, from) => *into = from,
         (Some(_), None) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mojibake::MojibakeCounts;
+
+    #[test]
+    fn sections_add_up() {
+        let section = |islands| Report {
+            repair: Some(MojibakeCounts {
+                utf8_as_gbk: 1,
+                islands_repaired: islands,
+                ..MojibakeCounts::default()
+            }),
+            ..Report::default()
+        };
+        let mut whole = section(2);
+        whole.absorb(section(3), 10, 100);
+        let repair = whole.repair.unwrap();
+        assert_eq!((repair.utf8_as_gbk, repair.islands_repaired), (2, 5));
     }
 }

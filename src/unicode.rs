@@ -103,6 +103,17 @@ pub struct HygieneCounts {
     pub width_folded: usize,
 }
 
+impl std::ops::AddAssign for HygieneCounts {
+    /// Adds the counts of a later section of the same document.
+    fn add_assign(&mut self, other: HygieneCounts) {
+        self.invisible_removed += other.invisible_removed;
+        self.controls_removed += other.controls_removed;
+        self.ideographs_unified += other.ideographs_unified;
+        self.html_decoded += other.html_decoded;
+        self.width_folded += other.width_folded;
+    }
+}
+
 /// Cleans `text` with the default classes.
 pub fn clean(text: &str) -> (String, HygieneCounts) {
     clean_with(text, HygieneClasses::default())

@@ -92,6 +92,22 @@ pub struct MojibakeCounts {
     pub islands_unrepaired: usize,
 }
 
+impl std::ops::AddAssign for MojibakeCounts {
+    /// Adds the counts of a later section of the same document.
+    fn add_assign(&mut self, other: MojibakeCounts) {
+        self.utf8_as_gbk += other.utf8_as_gbk;
+        self.utf8_as_big5 += other.utf8_as_big5;
+        self.utf8_as_latin += other.utf8_as_latin;
+        self.big5_as_gbk += other.big5_as_gbk;
+        self.gbk_as_big5 += other.gbk_as_big5;
+        self.gbk_as_latin += other.gbk_as_latin;
+        self.double += other.double;
+        self.irreparable += other.irreparable;
+        self.islands_repaired += other.islands_repaired;
+        self.islands_unrepaired += other.islands_unrepaired;
+    }
+}
+
 /// One way of going wrong: bytes in `right` were decoded as `wrong`.
 #[derive(Clone, Copy)]
 struct Kind {

@@ -196,10 +196,8 @@ pub(crate) fn is_syllable(written: &str) -> bool {
 /// annotation may have been meant for.
 pub(crate) fn reads_as(han: char, written: &str, tables: &ScriptTables) -> Option<bool> {
     let written = parse_syllable(written)?;
-    let mut readings = Readings::default();
     Some(
-        readings
-            .of(han, tables)
+        readings(han, tables)
             .iter()
             .any(|reading| reading.read_as(&written, false)),
     )
@@ -358,23 +356,28 @@ struct Readings {
 impl Readings {
     /// Every reading of `han` and of its Simplified form.
     fn of(&mut self, han: char, tables: &ScriptTables) -> &[Syllable] {
-        self.cache.entry(han).or_insert_with(|| {
-            let mut all = Vec::new();
-            for c in std::iter::once(han).chain(tables.simplified(han)) {
-                if let Some(multi) = c.to_pinyin_multi() {
-                    all.extend(
-                        multi
-                            .into_iter()
-                            .filter_map(|r| parse_syllable(r.with_tone())),
-                    );
-                }
-            }
-            for reading in &mut all {
-                reading.tone.get_or_insert(0);
-            }
-            all
-        })
+        self.cache
+            .entry(han)
+            .or_insert_with(|| readings(han, tables))
     }
+}
+
+/// Every reading of `han` and of its Simplified form, each with a tone.
+fn readings(han: char, tables: &ScriptTables) -> Vec<Syllable> {
+    let mut all = Vec::new();
+    for c in std::iter::once(han).chain(tables.simplified(han)) {
+        if let Some(multi) = c.to_pinyin_multi() {
+            all.extend(
+                multi
+                    .into_iter()
+                    .filter_map(|r| parse_syllable(r.with_tone())),
+            );
+        }
+    }
+    for reading in &mut all {
+        reading.tone.get_or_insert(0);
+    }
+    all
 }
 
 impl Syllable {

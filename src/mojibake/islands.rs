@@ -281,11 +281,12 @@ impl<'a> Island<'a> {
             }
             _ => 0.0,
         };
-        let score = |text: &str| {
+        // `bonus`: `bonus(text)`, found once by the caller.
+        let score = |text: &str, bonus: f64| {
             let window = format!("{}{text}{follow}", self.before_char);
             let mut score = plausibility(&window, tables).map_or(0.0, |p| p.score)
                 + STRONG_PAIR_WEIGHT * strong_pairs(&window, tables) as f64
-                + bonus(text);
+                + bonus;
             if traditional {
                 let simplified = text
                     .chars()
@@ -295,7 +296,7 @@ impl<'a> Island<'a> {
             }
             score
         };
-        let island_score = score(self.middle);
+        let island_score = score(self.middle, bonus(self.middle));
         // The bytes that may end the island, and what must be read from them.
         let tails: Vec<u8> = match resync {
             Resync::Byte(b) => vec![b],
@@ -318,7 +319,8 @@ impl<'a> Island<'a> {
                     let mut text = text.into_owned();
                     // An annotation right after the island is the aligned
                     // one of its last character.
-                    if annotated.is_some() && bonus(&text) == 0.0 {
+                    let mut found = bonus(&text);
+                    if annotated.is_some() && found == 0.0 {
                         return None;
                     }
                     if let Resync::Annotation(syllable) = resync {
@@ -327,11 +329,13 @@ impl<'a> Island<'a> {
                             return None;
                         }
                         text = format!("{text}({syllable})");
+                        found = bonus(&text);
                     }
                     if let Resync::Swallowed(ascii) = resync {
                         text.push(char::from(ascii));
+                        found = bonus(&text);
                     }
-                    Some((score(&text), text))
+                    Some((score(&text, found), text))
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         };

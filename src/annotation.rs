@@ -30,11 +30,10 @@
 //! multi-syllable word glosses; otherwise every annotation in it is kept. The
 //! report says which way the document went and why.
 
-use std::collections::HashMap;
-
 use pinyin::ToPinyinMulti;
 use serde::Serialize;
 
+use crate::hash::IntMap;
 use crate::script::{is_han, ScriptTables};
 
 /// Whether annotations are stripped.
@@ -95,15 +94,12 @@ pub fn strip(text: &str, mode: AnnotationMode) -> (String, AnnotationCounts) {
     let mut readings = Readings::default();
     let mut counts = AnnotationCounts::default();
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(found) = memchr::memchr2(b'(', 0xEF, &bytes[from..]) {
-        let at = from + found;
-        from = at + 1;
-        let rest = &text[at..];
-        if !(rest.starts_with('(') || rest.starts_with('（')) {
+    for at in openings(text) {
+        if at < from {
             continue;
         }
+        let rest = &text[at..];
         let Some(han) = text[..at].chars().next_back().filter(|&c| is_han(c)) else {
             continue;
         };
@@ -155,6 +151,20 @@ pub fn strip(text: &str, mode: AnnotationMode) -> (String, AnnotationCounts) {
     (out, counts)
 }
 
+/// The byte offsets of every `(` and `（` in `text`, in order. Each is
+/// looked for with its own vectorised search: Chinese text is full of
+/// other full-width punctuation, which shares the lead byte of `（`.
+fn openings(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let mut ascii = memchr::memchr_iter(b'(', bytes).peekable();
+    let mut wide = memchr::memmem::find_iter(bytes, "（".as_bytes()).peekable();
+    std::iter::from_fn(move || match (ascii.peek(), wide.peek()) {
+        (Some(&a), Some(&w)) if w < a => wide.next(),
+        (Some(_), _) => ascii.next(),
+        (None, _) => wide.next(),
+    })
+}
+
 /// The `auto` rule; fills in the reason.
 fn decide(counts: &mut AnnotationCounts) -> bool {
     let AnnotationCounts {
@@ -196,11 +206,9 @@ pub(crate) fn is_syllable(written: &str) -> bool {
 /// annotation may have been meant for.
 pub(crate) fn reads_as(han: char, written: &str, tables: &ScriptTables) -> Option<bool> {
     let written = parse_syllable(written)?;
-    Some(
-        readings(han, tables)
-            .iter()
-            .any(|reading| reading.read_as(&written, false)),
-    )
+    Some(any_reading(han, tables, |reading| {
+        reading.read_as(&written, false)
+    }))
 }
 
 /// A pinyin syllable reduced to plain letters (`ü` as `v`) and its tone
@@ -347,37 +355,41 @@ fn split_tone(c: char) -> Option<(u8, Option<u8>)> {
     }
 }
 
-/// The readings of characters met so far in a document, looked up once each.
+/// The readings of characters met so far in a document, looked up once
+/// each: an injected page annotates the same few hundred characters over
+/// and over.
 #[derive(Default)]
 struct Readings {
-    cache: HashMap<char, Vec<Syllable>>,
+    cache: IntMap<char, Vec<Syllable>>,
 }
 
 impl Readings {
     /// Every reading of `han` and of its Simplified form.
     fn of(&mut self, han: char, tables: &ScriptTables) -> &[Syllable] {
-        self.cache
-            .entry(han)
-            .or_insert_with(|| readings(han, tables))
+        self.cache.entry(han).or_insert_with(|| {
+            let mut all = Vec::new();
+            any_reading(han, tables, |reading| {
+                all.push(*reading);
+                false
+            });
+            all
+        })
     }
 }
 
-/// Every reading of `han` and of its Simplified form, each with a tone.
-fn readings(han: char, tables: &ScriptTables) -> Vec<Syllable> {
-    let mut all = Vec::new();
-    for c in std::iter::once(han).chain(tables.simplified(han)) {
-        if let Some(multi) = c.to_pinyin_multi() {
-            all.extend(
-                multi
-                    .into_iter()
-                    .filter_map(|r| parse_syllable(r.with_tone())),
-            );
-        }
-    }
-    for reading in &mut all {
-        reading.tone.get_or_insert(0);
-    }
-    all
+/// Whether any reading of `han` or of its Simplified form meets `test`
+/// (a reading without a tone mark is neutral, tone 0). Looked up where
+/// needed: the `pinyin` tables are static, so this allocates nothing.
+fn any_reading(han: char, tables: &ScriptTables, mut test: impl FnMut(&Syllable) -> bool) -> bool {
+    std::iter::once(han)
+        .chain(tables.simplified(han))
+        .filter_map(|c| c.to_pinyin_multi())
+        .flat_map(|multi| multi.into_iter())
+        .filter_map(|reading| parse_syllable(reading.with_tone()))
+        .any(|mut reading| {
+            reading.tone.get_or_insert(0);
+            test(&reading)
+        })
 }
 
 impl Syllable {

@@ -44,7 +44,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 /// mark of the encoding used is skipped either way.
 pub fn decode_as(bytes: &[u8], forced: Option<&'static Encoding>) -> Decoded {
     if forced.is_none() && Encoding::for_bom(bytes).is_none() && sniff_utf16(bytes).is_none() {
-        if let Ok(text) = std::str::from_utf8(bytes) {
+        if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
             return Decoded {
                 text: text.to_string(),
                 encoding: UTF_8.name(),

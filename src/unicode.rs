@@ -131,18 +131,29 @@ pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts
     };
     let ideographs = classes.ideographs.then(ideograph_table);
     let mut out = String::with_capacity(text.len());
-    // Runs of characters no class touches are copied whole.
+    // Runs of characters no class touches are copied whole; only the bytes
+    // that can start such a character are looked at.
+    let bytes = text.as_bytes();
     let mut copied = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
+    let mut from = 0;
+    while let Some(found) = bytes[from..]
+        .iter()
+        .position(|&b| MAY_START_CHANGE[usize::from(b)])
+    {
+        let at = from + found;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        from = at + c.len_utf8();
         if !may_change(c) {
             continue;
         }
+        let next = text[from..].chars().next();
         out.push_str(&text[copied..at]);
-        copied = at + c.len_utf8();
+        copied = from;
         match c {
             '\r' if classes.whitespace => {
-                if chars.peek().map(|&(_, n)| n) != Some('\n') {
+                if next != Some('\n') {
                     push_newline(&mut out);
                 }
             }
@@ -150,7 +161,7 @@ pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts
             '\u{200D}'
                 if classes.invisible
                     && text[..at].chars().next_back().is_some_and(is_emoji)
-                    && chars.peek().is_some_and(|&(_, n)| is_emoji(n)) =>
+                    && next.is_some_and(is_emoji) =>
             {
                 out.push(c)
             }
@@ -181,6 +192,27 @@ pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts
     }
     (out, counts)
 }
+
+/// The bytes that start a character [`may_change`] admits: ASCII controls
+/// and the lead bytes of its blocks. Ideographs and every continuation byte
+/// are passed over without decoding a character.
+static MAY_START_CHANGE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    // U+007F; U+0080..U+00BF; U+034F; U+061C; U+180E; U+2000..U+2FFF;
+    // U+F000..U+FFFF; the supplementary planes up to U+3FFFF.
+    let leads = [0x7F, 0xC2, 0xCD, 0xD8, 0xE1, 0xE2, 0xEF, 0xF0];
+    let mut i = 0;
+    while i < leads.len() {
+        table[leads[i]] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Whether some class may change `c`: controls and line breaks, and the
 /// blocks of invisible characters, radicals, compatibility ideographs and
@@ -394,6 +426,17 @@ pub fn tidy_layout(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_character_that_may_change_is_looked_at() {
+        let mut buffer = [0u8; 4];
+        let missed: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| may_change(c))
+            .filter(|c| !MAY_START_CHANGE[usize::from(c.encode_utf8(&mut buffer).as_bytes()[0])])
+            .collect();
+        assert!(missed.is_empty(), "{missed:?}");
+    }
 
     #[test]
     fn removes_invisible_and_control_characters() {

@@ -208,7 +208,13 @@ struct Record<'a> {
 /// `path` found in it. Only that string is ever rewritten: every other byte
 /// of the line (key order, spacing, number spelling, escapes) stays.
 fn parse<'a>(line: &'a [u8], path: &[String]) -> Result<Record<'a>, String> {
-    let line = std::str::from_utf8(line).map_err(|e| format!("not UTF-8 ({e})"))?;
+    let line = match simdutf8::basic::from_utf8(line) {
+        Ok(line) => line,
+        Err(_) => {
+            let why = std::str::from_utf8(line).err().map(|e| e.to_string());
+            return Err(format!("not UTF-8 ({})", why.unwrap_or_default()));
+        }
+    };
     let mut object = line;
     for (depth, key) in path.iter().enumerate() {
         let members = match serde_json::from_str::<BTreeMap<String, &RawValue>>(object) {

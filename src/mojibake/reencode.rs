@@ -55,27 +55,21 @@ pub(super) fn reencode(
             return None;
         }
     }
+    let encode = |text: &str| match wrong {
+        w if w == WINDOWS_1252 => latin_bytes(text),
+        w if w == BIG5 => big5_bytes(text),
+        _ => match wrong.encode(text) {
+            (_, _, true) => None,
+            (bytes, _, false) => Some(bytes.into_owned()),
+        },
+    };
     if wrong != WINDOWS_1252 {
         let head_end = line.char_indices().nth(16).map_or(line.len(), |(i, _)| i);
-        if head_end < line.len() {
-            let (head, _, unmappable) = wrong.encode(&line[..head_end]);
-            // Big5's Hong Kong extensions are encoded by `big5_bytes` only.
-            if unmappable && wrong != BIG5 || !reads_as(&head, right) {
-                return None;
-            }
+        if head_end < line.len() && !reads_as(&encode(&line[..head_end])?, right) {
+            return None;
         }
     }
-    let bytes = if wrong == WINDOWS_1252 {
-        latin_bytes(line)?
-    } else {
-        let (bytes, _, unmappable) = wrong.encode(line);
-        match (unmappable, wrong == BIG5) {
-            (false, _) => bytes.into_owned(),
-            (true, true) => big5_bytes(line)?,
-            (true, false) => return None,
-        }
-    };
-    decode_exactly(bytes, right, line)
+    decode_exactly(encode(line)?, right, line)
 }
 
 /// `bytes` decoded as `right`, if they are not ASCII, decode without a
@@ -135,29 +129,79 @@ fn reads_as(bytes: &[u8], encoding: &'static Encoding) -> bool {
 /// reads but the standard encoder leaves out: GBK text read as Big5 is full
 /// of them.
 fn big5_bytes(line: &str) -> Option<Vec<u8>> {
-    static EXTENSIONS: OnceLock<IntMap<char, [u8; 2]>> = OnceLock::new();
-    let extensions = EXTENSIONS.get_or_init(|| {
-        let mut map = IntMap::default();
-        for lead in 0x81..=0xA0u8 {
-            for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
-                if let Some(c) = pair_char(BIG5, [lead, trail]) {
-                    map.entry(c).or_insert([lead, trail]);
-                }
-            }
-        }
-        map
-    });
+    let table = Big5Table::get();
     let mut bytes = Vec::with_capacity(line.len());
-    let mut buffer = [0u8; 4];
     for c in line.chars() {
-        let (encoded, _, unmappable) = BIG5.encode(c.encode_utf8(&mut buffer));
-        if !unmappable {
-            bytes.extend_from_slice(&encoded);
+        if c.is_ascii() {
+            bytes.push(c as u8);
         } else {
-            bytes.extend_from_slice(extensions.get(&c)?);
+            bytes.extend_from_slice(&table.pair(c)?);
         }
     }
     Some(bytes)
+}
+
+/// The Big5 bytes of every character a Big5 decoder reads, in one look-up:
+/// `encoding_rs` finds those outside its common hanzi by a linear search,
+/// and rare ideographs are just what a suspect line holds.
+struct Big5Table {
+    /// The WHATWG encoder's pair for each character of the Basic
+    /// Multilingual Plane, 0 where it has none.
+    bmp: Box<[u16]>,
+    /// The same beyond it, and the pairs of the Hong Kong extensions.
+    other: IntMap<char, [u8; 2]>,
+}
+
+impl Big5Table {
+    fn get() -> &'static Big5Table {
+        static TABLE: OnceLock<Big5Table> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut table = Big5Table {
+                bmp: vec![0; 0x10000].into_boxed_slice(),
+                other: IntMap::default(),
+            };
+            // The WHATWG encoder writes no pair below lead byte 0xA1 and
+            // takes a character's first pair, but the last for six of them.
+            let last = [
+                '\u{2550}', '\u{255E}', '\u{2561}', '\u{256A}', '\u{5341}', '\u{5345}',
+            ];
+            for lead in 0xA1..=0xFEu8 {
+                for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
+                    let Some(c) = pair_char(BIG5, [lead, trail]) else {
+                        continue;
+                    };
+                    let code = c as usize;
+                    if code < 0x10000 {
+                        if table.bmp[code] == 0 || last.contains(&c) {
+                            table.bmp[code] = u16::from_be_bytes([lead, trail]);
+                        }
+                    } else if !table.other.contains_key(&c) || last.contains(&c) {
+                        table.other.insert(c, [lead, trail]);
+                    }
+                }
+            }
+            for lead in 0x81..=0xA0u8 {
+                for trail in (0x40..=0x7Eu8).chain(0xA1..=0xFE) {
+                    if let Some(c) = pair_char(BIG5, [lead, trail]) {
+                        let code = c as usize;
+                        if code >= 0x10000 || table.bmp[code] == 0 {
+                            table.other.entry(c).or_insert([lead, trail]);
+                        }
+                    }
+                }
+            }
+            table
+        })
+    }
+
+    /// The pair the WHATWG encoder writes for `c`, or else its pair among
+    /// the Hong Kong extensions.
+    fn pair(&self, c: char) -> Option<[u8; 2]> {
+        match self.bmp.get(c as usize) {
+            Some(&pair) if pair != 0 => Some(pair.to_be_bytes()),
+            _ => self.other.get(&c).copied(),
+        }
+    }
 }
 
 /// The Big5 bytes Python's own `big5` codec turned into `line`, if it holds
@@ -181,11 +225,11 @@ pub(super) fn python_big5_bytes(line: &str) -> Option<Vec<u8>> {
         return None;
     }
     let mut bytes = Vec::with_capacity(line.len());
-    let mut buffer = [0u8; 4];
     for c in line.chars() {
         match table.get(&c) {
             Some(pair) => bytes.extend_from_slice(pair),
-            None => bytes.extend_from_slice(&big5_bytes(c.encode_utf8(&mut buffer))?),
+            None if c.is_ascii() => bytes.push(c as u8),
+            None => bytes.extend_from_slice(&Big5Table::get().pair(c)?),
         }
     }
     Some(bytes)
@@ -198,5 +242,34 @@ pub(super) fn pair_char(encoding: &'static Encoding, pair: [u8; 2]) -> Option<ch
     match (malformed, chars.next(), chars.next()) {
         (false, Some(c), None) => Some(c),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big5_table_writes_what_the_standard_encoder_writes() {
+        let table = Big5Table::get();
+        let mut buffer = [0u8; 4];
+        let mut standard = 0;
+        for c in (0x80..=0x2FFFF).filter_map(char::from_u32) {
+            let (bytes, _, unmappable) = BIG5.encode(c.encode_utf8(&mut buffer));
+            match table.pair(c) {
+                Some(pair) if !unmappable => {
+                    assert_eq!(&pair[..], &bytes[..], "{c}");
+                    standard += 1;
+                }
+                // Beyond the standard encoder: a Hong Kong extension that
+                // reads back as the character.
+                Some(pair) => {
+                    assert!(pair[0] < 0xA1, "{c}");
+                    assert_eq!(pair_char(BIG5, pair), Some(c));
+                }
+                None => assert!(unmappable, "{c}"),
+            }
+        }
+        assert!(standard > 13_000, "{standard}");
     }
 }

@@ -263,9 +263,9 @@ fn generated_islands_are_repaired() {
     assert!(determined >= 1000 && lost >= 100, "{determined} {lost}");
     assert!(rate(determined_ok, determined) >= 95.0);
     // Islands that lost bytes for good (a swallowed byte other than `(`, a
-    // folded `？`, a dropped private-use character) are measured and
-    // printed above; repairing them is not done yet.
-    assert!(lost_ok <= lost);
+    // folded `？`, a dropped private-use character) are only measured and
+    // printed above: their rate is far below the 70% asked for, so no
+    // bound is claimed for them.
 }
 
 #[test]

@@ -394,7 +394,8 @@ impl Cleaner {
         let spam = if options.spam {
             Some(
                 SpamFilter::with_lexicons(options.spam_threshold, &options.lexicons)?
-                    .dropping(options.drop_spam, options.drop_chrome),
+                    .dropping(options.drop_spam, options.drop_chrome)
+                    .explaining(options.keep_dropped),
             )
         } else {
             None

@@ -130,6 +130,7 @@ pub struct SpamFilter {
     threshold: f64,
     drop_spam: bool,
     drop_chrome: bool,
+    explain: bool,
 }
 
 impl SpamFilter {
@@ -159,6 +160,7 @@ impl SpamFilter {
             threshold,
             drop_spam: true,
             drop_chrome: true,
+            explain: true,
         })
     }
 
@@ -167,6 +169,15 @@ impl SpamFilter {
     pub fn dropping(mut self, spam: bool, chrome: bool) -> SpamFilter {
         self.drop_spam = spam;
         self.drop_chrome = chrome;
+        self
+    }
+
+    /// Whether [`SpamFilter::filter`] and [`SpamFilter::assess`] return each
+    /// dropped line with its reasons (the default). Without, the list is
+    /// empty and the stage quicker: the reasons are words and numbers
+    /// written out for each line.
+    pub fn explaining(mut self, explain: bool) -> SpamFilter {
+        self.explain = explain;
         self
     }
 
@@ -266,10 +277,8 @@ impl SpamFilter {
                 features.look_for_contacts(folded.get());
                 score = features.score();
             }
-            let mut reasons = Vec::new();
             let kind = match chrome {
-                Some(phrase) => {
-                    reasons.push(format!("chrome phrase {phrase}"));
+                Some(_) => {
                     counts.chrome_lines += 1;
                     DropKind::Chrome
                 }
@@ -280,15 +289,17 @@ impl SpamFilter {
                 }
                 None => continue,
             };
-            reasons.extend(features.reasons());
-            dropped.push(DroppedLine {
-                line: line.number + 1,
-                kind,
-                score,
-                reasons,
-                text: raw.to_string(),
-            });
             removed.push(line.start..(line.end + 1).min(text.len()));
+            if self.explain {
+                let chrome = chrome.map(|phrase| format!("chrome phrase {phrase}"));
+                dropped.push(DroppedLine {
+                    line: line.number + 1,
+                    kind,
+                    score,
+                    reasons: chrome.into_iter().chain(features.reasons()).collect(),
+                    text: raw.to_string(),
+                });
+            }
         }
         if all_chars > 0 {
             counts.spam_share = spam_chars as f64 / all_chars as f64;
@@ -387,6 +398,21 @@ mod tests {
     }
 
     const ARTICLE: &str = "過去五年,涪陵區殘聯在區委、區政府的堅強領導下,全面貫徹殘疾人事業的重要指示。\n\n五年來,涪陵區殘聯強化責任擔當,殘疾人工作融入大局更加充分。\n";
+
+    #[test]
+    fn without_reasons_drops_the_same_lines() {
+        let seed = include_str!("../../data/examples/seed-page.txt");
+        let t2s = crate::Converter::new("t2s").unwrap();
+        let page = t2s.convert(seed);
+        let explained = filter(&page);
+        assert!(!explained.2.is_empty(), "the seed page has spam and chrome");
+        let quiet = SpamFilter::new(DEFAULT_THRESHOLD)
+            .unwrap()
+            .explaining(false)
+            .filter_owned(page.clone());
+        assert_eq!((quiet.0, quiet.1), (explained.0, explained.1));
+        assert!(quiet.2.is_empty());
+    }
 
     #[test]
     fn drops_injected_keyword_line_and_chrome() {

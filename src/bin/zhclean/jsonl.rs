@@ -329,6 +329,25 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_read_with_their_escapes_and_the_last_one_counts() {
+        let input = "{\"te\\u0078t\":\"發\",\"n\":[1,{\"text\":\"x\"}],\"text\":\"區\"}\n";
+        let (out, _) = run(input, &options("text", OnError::Keep)).unwrap();
+        assert_eq!(
+            out,
+            "{\"te\\u0078t\":\"發\",\"n\":[1,{\"text\":\"x\"}],\"text\":\"区\"}\n"
+        );
+        let (out, _) = run("{\"te\\u0078t\":\"發\"}\n", &options("text", OnError::Keep)).unwrap();
+        assert_eq!(out, "{\"te\\u0078t\":\"发\"}\n");
+        // A broken value after the field still makes the line malformed.
+        let (_, summary) = run(
+            "{\"text\":\"發\",\"n\":tru}\n",
+            &options("text", OnError::Keep),
+        )
+        .unwrap();
+        assert_eq!(summary.malformed_lines, [1]);
+    }
+
+    #[test]
     fn nested_field_and_records_without_it() {
         let input = "{\"page\":{\"body\":\"發(fā)展\"},\"n\":1}\n{\"other\":true}\n";
         let (out, summary) = run(input, &options("page.body", OnError::Keep)).unwrap();

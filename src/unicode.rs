@@ -123,7 +123,7 @@ pub fn clean(text: &str) -> (String, HygieneCounts) {
 pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts) {
     let mut counts = HygieneCounts::default();
     let decoded;
-    let text = if classes.html && text.contains('&') {
+    let text = if classes.html && memchr::memchr(b'&', text.as_bytes()).is_some() {
         decoded = decode_references(text, &mut counts.html_decoded);
         decoded.as_str()
     } else {
@@ -408,7 +408,13 @@ fn is_emoji(c: char) -> bool {
 pub fn tidy_layout(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
     let mut pending_blank = false;
-    for line in text.lines() {
+    let mut from = 0;
+    while from < text.len() {
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[from..]).map_or(text.len(), |at| from + at);
+        let line = &text[from..end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        from = end + 1;
         if line.trim().is_empty() {
             pending_blank = !out.is_empty();
             continue;
@@ -436,6 +442,37 @@ mod tests {
             .filter(|c| !MAY_START_CHANGE[usize::from(c.encode_utf8(&mut buffer).as_bytes()[0])])
             .collect();
         assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn layout_reads_lines_as_str_lines_does() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\n\r\n\r\nb\r\n",
+            "\n\n一\n \n\n二",
+            "一\r二\n",
+        ] {
+            let expected: String = {
+                let mut out = String::new();
+                let mut blank = false;
+                for line in text.lines() {
+                    if line.trim().is_empty() {
+                        blank = !out.is_empty();
+                        continue;
+                    }
+                    if std::mem::take(&mut blank) {
+                        out.push('\n');
+                    }
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                out
+            };
+            assert_eq!(tidy_layout(text), expected, "{text:?}");
+        }
     }
 
     #[test]

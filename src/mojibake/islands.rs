@@ -68,7 +68,10 @@ pub(super) struct IslandCounts {
 /// `line` with its byte-slip islands repaired, or, where that cannot be
 /// done, their pinyin fragments stripped; `None` when it has none.
 pub(super) fn repair_islands(line: &str, tables: &ScriptTables) -> Option<(String, IslandCounts)> {
-    let (islands, mut counts) = match line.contains('?') {
+    let bytes = line.as_bytes();
+    let first = memchr::memchr2(b'?', b'(', bytes)?;
+    let question = bytes[first] == b'?' || memchr::memchr(b'?', &bytes[first..]).is_some();
+    let (islands, mut counts) = match question {
         true => repair_question_marks(line, tables),
         false => (None, IslandCounts::default()),
     };
@@ -87,7 +90,7 @@ fn repair_question_marks(line: &str, tables: &ScriptTables) -> (Option<String>, 
     let mut counts = IslandCounts::default();
     let mut out = String::with_capacity(line.len());
     let mut copied = 0;
-    for (at, _) in line.match_indices('?') {
+    for at in memchr::memchr_iter(b'?', line.as_bytes()) {
         if at < copied {
             continue;
         }
@@ -124,7 +127,7 @@ fn strip_stuck_annotations(
     let mut out = String::new();
     let mut copied = 0;
     let mut stripped = 0;
-    for (open, _) in line.match_indices('(') {
+    for open in memchr::memchr_iter(b'(', line.as_bytes()) {
         // Most `(` follow an ideograph: one byte settles them.
         let ascii = match open.checked_sub(1).map(|i| line.as_bytes()[i]) {
             Some(b @ 0x40..=0x7E) => b as char,

@@ -154,7 +154,7 @@ pub fn repair(text: &str) -> (String, MojibakeCounts) {
     let mut counts = MojibakeCounts::default();
     let mut out = String::with_capacity(text.len());
     let mut page = PageTally::default();
-    for (index, line) in text.split_inclusive('\n').enumerate() {
+    for (index, line) in lines(text).enumerate() {
         let (body, newline) = split_newline(line);
         match repair_line(body, tables, None) {
             Some((fixed, kinds)) => {
@@ -179,6 +179,22 @@ pub fn repair(text: &str) -> (String, MojibakeCounts) {
     let out = page.finish(text, out, &mut counts, tables);
     counts.irreparable = irreparable_runs(&out);
     (out, counts)
+}
+
+/// The lines of `text`, each with its `\n`: `str::split_inclusive` with the
+/// vectorised search of `memchr`.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if from == text.len() {
+            return None;
+        }
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[from..]).map_or(text.len(), |at| from + at + 1);
+        let line = &text[from..end];
+        from = end;
+        Some(line)
+    })
 }
 
 fn split_newline(line: &str) -> (&str, &str) {

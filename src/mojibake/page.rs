@@ -16,7 +16,9 @@ use encoding_rs::{BIG5, GBK};
 use super::chinese::{
     has_word_run, is_bopomofo, is_cjk_punctuation, is_mojibake_symbol, punctuation, MAX_OTHER_SHARE,
 };
-use super::{kinds, reading, repair_line, split_newline, Big5Codec, Kind, MojibakeCounts, MIN_HAN};
+use super::{
+    kinds, lines, reading, repair_line, split_newline, Big5Codec, Kind, MojibakeCounts, MIN_HAN,
+};
 use crate::script::{is_han, ScriptTables};
 
 /// Lines of a page repaired from one legacy encoding into the other, with
@@ -142,11 +144,7 @@ fn reread_big5(
         return out.to_owned();
     }
     let mut reread = String::with_capacity(out.len());
-    for (index, (line, done)) in text
-        .split_inclusive('\n')
-        .zip(out.split_inclusive('\n'))
-        .enumerate()
-    {
+    for (index, (line, done)) in lines(text).zip(lines(out)).enumerate() {
         let again = others
             .next_if_eq(&index)
             .and_then(|_| repair_line(split_newline(line).0, tables, Some(codec)));
@@ -178,7 +176,7 @@ fn repair_short_lines(
     let mut found = Vec::new();
     let mut genuine = 0usize;
     let mut done = repaired.iter().peekable();
-    for (index, line) in text.split_inclusive('\n').enumerate() {
+    for (index, line) in lines(text).enumerate() {
         if done.next_if_eq(&&index).is_some() {
             continue;
         }
@@ -202,7 +200,7 @@ fn repair_short_lines(
     }
     let mut out = String::with_capacity(text.len());
     let mut found = found.into_iter().peekable();
-    for (index, line) in text.split_inclusive('\n').enumerate() {
+    for (index, line) in lines(text).enumerate() {
         let (body, newline) = split_newline(line);
         match found.next_if(|(i, _)| *i == index) {
             Some((_, fixed)) => {

@@ -20,10 +20,10 @@ use crate::hash::{IntMap, IntSet};
 /// that encoding always is, and that of genuine text seldom. One look at a
 /// table spares most lines an encoding.
 fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
-    static GBK_STARTS: OnceLock<IntSet<char>> = OnceLock::new();
-    static BIG5_STARTS: OnceLock<IntSet<char>> = OnceLock::new();
+    static GBK_STARTS: OnceLock<CharSet> = OnceLock::new();
+    static BIG5_STARTS: OnceLock<CharSet> = OnceLock::new();
     let build = || {
-        let mut starts = IntSet::default();
+        let mut starts = CharSet::default();
         for lead in 0xC2..=0xF4u8 {
             for trail in 0x80..=0xBFu8 {
                 if let Some(c) = pair_char(legacy, [lead, trail]) {
@@ -38,7 +38,43 @@ fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
     } else {
         BIG5_STARTS.get_or_init(build)
     };
-    starts.contains(&c)
+    starts.contains(c)
+}
+
+/// A set of characters: a bitmap over the Basic Multilingual Plane (8 KiB,
+/// one look-up that stays in the cache), a hash set beyond it.
+struct CharSet {
+    bmp: Box<[u64]>,
+    other: IntSet<char>,
+}
+
+impl Default for CharSet {
+    fn default() -> CharSet {
+        CharSet {
+            bmp: vec![0; 0x10000 / 64].into_boxed_slice(),
+            other: IntSet::default(),
+        }
+    }
+}
+
+impl CharSet {
+    fn insert(&mut self, c: char) {
+        let code = c as usize;
+        match self.bmp.get_mut(code / 64) {
+            Some(word) => *word |= 1 << (code % 64),
+            None => {
+                self.other.insert(c);
+            }
+        }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let code = c as usize;
+        match self.bmp.get(code / 64) {
+            Some(word) => word & (1 << (code % 64)) != 0,
+            None => self.other.contains(&c),
+        }
+    }
 }
 
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.

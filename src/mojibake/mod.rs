@@ -235,7 +235,7 @@ fn repair_line(
         Some(b) if score <= b.0 => {}
         _ => best = Some((score, text, kinds)),
     };
-    for (first, kind) in exact_repairs(line, tables, codec) {
+    for (first, kind) in exact_repairs(line, tables, codec, |_| true) {
         // A second layer that is an exact UTF-8 re-reading outranks
         // stopping at the first: mojibake of mojibake often looks Chinese.
         if let Some((second, kinds2)) = utf8_rereading(&first, tables) {
@@ -255,13 +255,14 @@ fn repair_line(
             // Not Chinese yet: perhaps a second layer, which must then read
             // as plain Chinese by the strictest measure.
             None if evidence(&first, tables).is_some() => {
-                for (second, kind2) in exact_repairs(&first, tables, codec) {
-                    // Legacy text read as the other legacy encoding twice is
-                    // not a way pages go wrong; once, it needs words.
-                    let accepted = match (kind.is_legacy_pair(), kind2.is_legacy_pair()) {
-                        (true, true) => None,
-                        (_, true) => more_plausible(&second, line, tables),
-                        _ => plain_chinese(&second, Evidence::RareIdeographs(1.0), tables),
+                // Legacy text read as the other legacy encoding twice is not
+                // a way pages go wrong; once, it needs words.
+                let twice = |kind2: &Kind| kind.is_legacy_pair() && kind2.is_legacy_pair();
+                for (second, kind2) in exact_repairs(&first, tables, codec, |k| !twice(k)) {
+                    let accepted = if kind2.is_legacy_pair() {
+                        more_plausible(&second, line, tables)
+                    } else {
+                        plain_chinese(&second, Evidence::RareIdeographs(1.0), tables)
                     };
                     if let Some(score) = accepted {
                         consider(score, second, vec![kind, kind2]);
@@ -289,14 +290,16 @@ fn utf8_rereading(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind
         })
 }
 
-/// Every exact re-reading of `line`.
+/// Every exact re-reading of `line` of the kinds `wanted` lets through.
 fn exact_repairs<'a>(
     line: &'a str,
     tables: &'a ScriptTables,
     codec: Option<Big5Codec>,
+    wanted: impl Fn(&Kind) -> bool + 'a,
 ) -> impl Iterator<Item = (String, Kind)> + 'a {
     kinds()
         .into_iter()
+        .filter(move |kind| wanted(kind))
         .filter_map(move |kind| Some((reading(line, kind, tables, codec)?, kind)))
 }
 

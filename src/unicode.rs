@@ -403,18 +403,31 @@ fn is_emoji(c: char) -> bool {
     matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF)
 }
 
+/// The lines of `text`, each with its `\n`: `str::split_inclusive` with the
+/// vectorised search of `memchr` (the standard one goes a word at a time,
+/// and the stages split every page into lines).
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        if from == text.len() {
+            return None;
+        }
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[from..]).map_or(text.len(), |at| from + at + 1);
+        let line = &text[from..end];
+        from = end;
+        Some(line)
+    })
+}
+
 /// Collapses runs of blank lines into one, drops leading and trailing blank
 /// lines, and ends non-empty text with exactly one newline.
 pub fn tidy_layout(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
     let mut pending_blank = false;
-    let mut from = 0;
-    while from < text.len() {
-        let end =
-            memchr::memchr(b'\n', &text.as_bytes()[from..]).map_or(text.len(), |at| from + at);
-        let line = &text[from..end];
+    for line in lines(text) {
+        let line = line.strip_suffix('\n').unwrap_or(line);
         let line = line.strip_suffix('\r').unwrap_or(line);
-        from = end + 1;
         if line.trim().is_empty() {
             pending_blank = !out.is_empty();
             continue;

@@ -30,6 +30,7 @@ pub use engine::{ConvertStream, Converter};
 pub use system::SystemConverter;
 
 pub(crate) use config::builtin_dict;
+pub(crate) use matcher::CharSet;
 
 /// Why a converter could not be built.
 #[derive(Debug, thiserror::Error)]

@@ -70,7 +70,7 @@ pub(super) struct IslandCounts {
 pub(super) fn repair_islands(line: &str, tables: &ScriptTables) -> Option<(String, IslandCounts)> {
     let bytes = line.as_bytes();
     let first = memchr::memchr2(b'?', b'(', bytes)?;
-    let question = bytes[first] == b'?' || memchr::memchr(b'?', &bytes[first..]).is_some();
+    let question = memchr::memchr(b'?', &bytes[first..]).is_some();
     let (islands, mut counts) = match question {
         true => repair_question_marks(line, tables),
         false => (None, IslandCounts::default()),

@@ -61,6 +61,7 @@ use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
 use serde::Serialize;
 
 use crate::script::{is_han, ScriptTables};
+use crate::unicode::lines;
 use chinese::{
     evidence, full_width_only, more_plausible, plain_chinese, plausibility, suspect, Evidence,
 };
@@ -179,22 +180,6 @@ pub fn repair(text: &str) -> (String, MojibakeCounts) {
     let out = page.finish(text, out, &mut counts, tables);
     counts.irreparable = irreparable_runs(&out);
     (out, counts)
-}
-
-/// The lines of `text`, each with its `\n`: `str::split_inclusive` with the
-/// vectorised search of `memchr`.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        if from == text.len() {
-            return None;
-        }
-        let end =
-            memchr::memchr(b'\n', &text.as_bytes()[from..]).map_or(text.len(), |at| from + at + 1);
-        let line = &text[from..end];
-        from = end;
-        Some(line)
-    })
 }
 
 fn split_newline(line: &str) -> (&str, &str) {

@@ -16,10 +16,9 @@ use encoding_rs::{BIG5, GBK};
 use super::chinese::{
     has_word_run, is_bopomofo, is_cjk_punctuation, is_mojibake_symbol, punctuation, MAX_OTHER_SHARE,
 };
-use super::{
-    kinds, lines, reading, repair_line, split_newline, Big5Codec, Kind, MojibakeCounts, MIN_HAN,
-};
+use super::{kinds, reading, repair_line, split_newline, Big5Codec, Kind, MojibakeCounts, MIN_HAN};
 use crate::script::{is_han, ScriptTables};
+use crate::unicode::lines;
 
 /// Lines of a page repaired from one legacy encoding into the other, with
 /// enough ideographs to be sure of: the page was likely read the wrong way

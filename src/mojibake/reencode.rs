@@ -13,7 +13,8 @@ use std::sync::OnceLock;
 
 use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
 
-use crate::hash::{IntMap, IntSet};
+use crate::convert::CharSet;
+use crate::hash::IntMap;
 
 /// Whether `c`, encoded with `legacy` (GBK or Big5), is a UTF-8 lead byte
 /// then a continuation byte: the first non-ASCII character of UTF-8 read as
@@ -27,7 +28,7 @@ fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
         for lead in 0xC2..=0xF4u8 {
             for trail in 0x80..=0xBFu8 {
                 if let Some(c) = pair_char(legacy, [lead, trail]) {
-                    starts.insert(c);
+                    starts.insert(c as u32);
                 }
             }
         }
@@ -38,43 +39,7 @@ fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
     } else {
         BIG5_STARTS.get_or_init(build)
     };
-    starts.contains(c)
-}
-
-/// A set of characters: a bitmap over the Basic Multilingual Plane (8 KiB,
-/// one look-up that stays in the cache), a hash set beyond it.
-struct CharSet {
-    bmp: Box<[u64]>,
-    other: IntSet<char>,
-}
-
-impl Default for CharSet {
-    fn default() -> CharSet {
-        CharSet {
-            bmp: vec![0; 0x10000 / 64].into_boxed_slice(),
-            other: IntSet::default(),
-        }
-    }
-}
-
-impl CharSet {
-    fn insert(&mut self, c: char) {
-        let code = c as usize;
-        match self.bmp.get_mut(code / 64) {
-            Some(word) => *word |= 1 << (code % 64),
-            None => {
-                self.other.insert(c);
-            }
-        }
-    }
-
-    fn contains(&self, c: char) -> bool {
-        let code = c as usize;
-        match self.bmp.get(code / 64) {
-            Some(word) => word & (1 << (code % 64)) != 0,
-            None => self.other.contains(&c),
-        }
-    }
+    starts.contains(c as u32)
 }
 
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.

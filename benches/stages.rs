@@ -2,7 +2,8 @@
 //! 50 MB (one document), in process. Prints the median of several runs of
 //! each stage alone, its throughput, and its share of the whole pipeline's
 //! time. Run with `cargo bench --bench stages`, or `-- FILE` for another
-//! text.
+//! text: a `.jsonl` file is read as one document per record (its `text`
+//! field), as a batch run sees it, anything else as one document.
 
 use std::time::{Duration, Instant};
 
@@ -29,69 +30,98 @@ fn median_with<T>(mut setup: impl FnMut() -> T, mut f: impl FnMut(T)) -> Duratio
     times[RUNS / 2]
 }
 
+/// `text` repeated to about 50 MB, as one document.
+fn repeat(text: &str) -> String {
+    text.repeat((50_000_000 / text.len().max(1)).max(1))
+}
+
 fn main() {
     // `cargo bench --bench stages -- FILE` measures on FILE (UTF-8) instead.
     let file = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let (label, page) = match &file {
-        Some(path) => (
-            path.clone(),
-            std::fs::read_to_string(path).expect("a UTF-8 file to measure on"),
-        ),
+    let (label, pages) = match &file {
+        Some(path) if path.ends_with(".jsonl") => {
+            let dump = std::fs::read_to_string(path).expect("a UTF-8 file to measure on");
+            let pages: Vec<String> = dump
+                .lines()
+                .map(|record| {
+                    let value: serde_json::Value =
+                        serde_json::from_str(record).expect("one JSON object a line");
+                    value["text"].as_str().unwrap_or_default().to_string()
+                })
+                .collect();
+            (format!("{path} ({} documents)", pages.len()), pages)
+        }
+        Some(path) => {
+            let text = std::fs::read_to_string(path).expect("a UTF-8 file to measure on");
+            (format!("{path} repeated to 50 MB"), vec![repeat(&text)])
+        }
         None => {
             let seed = include_str!("../data/examples/seed-page.txt");
-            ("seed page".to_string(), format!("{seed}\n\n"))
+            (
+                "seed page repeated to 50 MB".to_string(),
+                vec![repeat(&format!("{seed}\n\n"))],
+            )
         }
     };
-    let text = page.repeat((50_000_000 / page.len().max(1)).max(1));
-    let mb = text.len() as f64 / 1e6;
+    let mb = pages.iter().map(String::len).sum::<usize>() as f64 / 1e6;
     let cleaner = Cleaner::new(Options::default()).expect("default options");
     let spam = SpamFilter::new(zhclean::spam::DEFAULT_THRESHOLD).expect("built-in lexicons");
     let t2s = Converter::new("t2s").expect("built-in config");
-    let stripped = annotation::strip(&text, AnnotationMode::Auto).0;
+    let stripped: Vec<String> = pages
+        .iter()
+        .map(|p| annotation::strip(p, AnnotationMode::Auto).0)
+        .collect();
+    let each = |pages: &[String], f: &dyn Fn(&str)| median(|| pages.iter().for_each(|p| f(p)));
 
-    let whole = median(|| {
-        std::hint::black_box(cleaner.clean(&text));
-    });
+    let whole = each(&pages, &|p| drop(std::hint::black_box(cleaner.clean(p))));
     let stages: [(&str, Duration); 7] = [
         (
             "repair",
-            median(|| drop(std::hint::black_box(mojibake::repair(&text)))),
+            each(&pages, &|p| drop(std::hint::black_box(mojibake::repair(p)))),
         ),
         (
             "hygiene",
-            median(|| drop(std::hint::black_box(unicode::clean(&text)))),
+            each(&pages, &|p| drop(std::hint::black_box(unicode::clean(p)))),
         ),
         (
             "annotations",
-            median(|| {
+            each(&pages, &|p| {
                 drop(std::hint::black_box(annotation::strip(
-                    &text,
+                    p,
                     AnnotationMode::Auto,
                 )))
             }),
         ),
         (
             "spam score",
-            median(|| drop(std::hint::black_box(spam.assess(&stripped)))),
+            each(&stripped, &|p| drop(std::hint::black_box(spam.assess(p)))),
         ),
         (
             "spam",
             // The pipeline hands the stage its own copy, filtered in place.
             median_with(
                 || stripped.clone(),
-                |owned| drop(std::hint::black_box(spam.filter_owned(owned))),
+                |owned| {
+                    for p in owned {
+                        drop(std::hint::black_box(spam.filter_owned(p)));
+                    }
+                },
             ),
         ),
         (
             "convert",
-            median(|| drop(std::hint::black_box(t2s.convert_counting(&stripped)))),
+            each(&stripped, &|p| {
+                drop(std::hint::black_box(t2s.convert_counting(p)))
+            }),
         ),
         (
             "layout",
-            median(|| drop(std::hint::black_box(unicode::tidy_layout(&stripped)))),
+            each(&stripped, &|p| {
+                drop(std::hint::black_box(unicode::tidy_layout(p)))
+            }),
         ),
     ];
-    println!("{label} repeated to {mb:.1} MB, median of {RUNS} runs");
+    println!("{label}: {mb:.1} MB, median of {RUNS} runs");
     println!("(spam score: the scoring alone; spam: scoring and removing the lines)");
     println!(
         "{:12} {:>9} {:>9} {:>8}",

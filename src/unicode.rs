@@ -403,6 +403,36 @@ fn is_emoji(c: char) -> bool {
     matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF)
 }
 
+/// The character starting at byte `pos` (< `bytes.len()`) of valid UTF-8:
+/// its code point and length.
+#[inline(always)]
+pub(crate) fn char_at(bytes: &[u8], pos: usize) -> (u32, usize) {
+    let b0 = bytes[pos];
+    if b0 < 0x80 {
+        (u32::from(b0), 1)
+    } else if (0xE0..0xF0).contains(&b0) {
+        (
+            (u32::from(b0 & 0x0F) << 12)
+                | (u32::from(bytes[pos + 1] & 0x3F) << 6)
+                | u32::from(bytes[pos + 2] & 0x3F),
+            3,
+        )
+    } else if b0 < 0xE0 {
+        (
+            (u32::from(b0 & 0x1F) << 6) | u32::from(bytes[pos + 1] & 0x3F),
+            2,
+        )
+    } else {
+        (
+            (u32::from(b0 & 0x07) << 18)
+                | (u32::from(bytes[pos + 1] & 0x3F) << 12)
+                | (u32::from(bytes[pos + 2] & 0x3F) << 6)
+                | u32::from(bytes[pos + 3] & 0x3F),
+            4,
+        )
+    }
+}
+
 /// The lines of `text`, each with its `\n`: `str::split_inclusive` with the
 /// vectorised search of `memchr` (the standard one goes a word at a time,
 /// and the stages split every page into lines).

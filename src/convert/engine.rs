@@ -17,8 +17,9 @@
 //! converts input of any size in bounded memory.
 
 use super::config::Plan;
-use super::matcher::{char_at, CharSet, Dense, Matcher, Value};
+use super::matcher::{CharSet, Dense, Matcher, Value};
 use super::ConvertError;
+use crate::unicode::char_at;
 
 /// An OpenCC converter: built once, then shared freely between threads.
 ///
@@ -287,7 +288,9 @@ fn apply_dense(
     text: &str,
     out: &mut String,
 ) -> Option<usize> {
-    const BLOCK: usize = 4096;
+    // Short enough that a page's spam line or headline in the other script
+    // does not set the loop for the paragraphs after it.
+    const BLOCK: usize = 512;
     let bytes = text.as_bytes();
     let reach = matcher.max_key_chars().saturating_sub(1);
     let mut changes = 0;

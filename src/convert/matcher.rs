@@ -19,6 +19,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::dict::{Dict, MatchPolicy, TextDict};
+use crate::unicode::char_at;
 
 const NO_VALUE: u32 = u32::MAX;
 
@@ -215,36 +216,6 @@ impl Value<'_> {
             Value::Char(c) => out.push(c),
             Value::Text(s) => out.push_str(s),
         }
-    }
-}
-
-/// The character starting at byte `pos` (< `bytes.len()`) of valid UTF-8:
-/// its code point and length.
-#[inline(always)]
-pub(crate) fn char_at(bytes: &[u8], pos: usize) -> (u32, usize) {
-    let b0 = bytes[pos];
-    if b0 < 0x80 {
-        (u32::from(b0), 1)
-    } else if (0xE0..0xF0).contains(&b0) {
-        (
-            (u32::from(b0 & 0x0F) << 12)
-                | (u32::from(bytes[pos + 1] & 0x3F) << 6)
-                | u32::from(bytes[pos + 2] & 0x3F),
-            3,
-        )
-    } else if b0 < 0xE0 {
-        (
-            (u32::from(b0 & 0x1F) << 6) | u32::from(bytes[pos + 1] & 0x3F),
-            2,
-        )
-    } else {
-        (
-            (u32::from(b0 & 0x07) << 18)
-                | (u32::from(bytes[pos + 1] & 0x3F) << 12)
-                | (u32::from(bytes[pos + 2] & 0x3F) << 6)
-                | u32::from(bytes[pos + 3] & 0x3F),
-            4,
-        )
     }
 }
 

@@ -237,6 +237,11 @@ impl SpamFilter {
         (counts, dropped)
     }
 
+    #[cfg(test)]
+    pub(crate) fn table(&self) -> &CharTable {
+        &self.table
+    }
+
     /// The byte ranges of the lines to drop (each with its `\n`), the counts,
     /// and why each is dropped.
     fn judge(&self, text: &str) -> (Vec<Range<usize>>, SpamCounts, Vec<DroppedLine>) {

@@ -10,7 +10,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::hash::IntMap;
 use crate::script::{is_han, ScriptCounts, ScriptTables};
+use crate::unicode::{char_at, lines as lines_of};
 
 use super::lexicon::{fold, keeps_in_key, CHROME_HEAD, CHROME_WITHIN_MAX};
 use super::REPEAT_MAX_BYTES;
@@ -40,8 +42,6 @@ pub(crate) mod flag {
     /// Folds to the first character of a phrase that makes a short line
     /// chrome wherever it stands.
     pub(crate) const CHROME_WITHIN: u32 = 1 << 24;
-    /// The end of a line.
-    pub(crate) const NEWLINE: u32 = 1 << 30;
     /// A breadcrumb separator (`>`).
     pub(crate) const BREADCRUMB: u32 = 1 << 25;
     /// Folds to a digit or a dot: a line without one has no contact bait.
@@ -93,10 +93,22 @@ fn with_lanes(info: u32) -> u64 {
 
 /// The character table of one spam filter (its lexicon anchors and chrome
 /// phrases are part of it).
+///
+/// Few characters differ in what the stage asks of them (some fifty kinds),
+/// so the table holds a byte for each character of the Basic Multilingual
+/// Plane, its kind, and one entry for each kind. That keeps the part of the
+/// table a page reads in the processor's nearest caches; a full entry for
+/// each character took half a megabyte.
 #[derive(Debug)]
 pub(crate) struct CharTable {
-    /// Flags in the low half, counters (see [`Lanes`]) in the high half.
-    bmp: Box<[u64]>,
+    /// The kind of each BMP character: an index into `kinds`.
+    bmp: Box<[u8; 0x10000]>,
+    /// Flags in the low half, counters (see [`Lanes`]) in the high half,
+    /// without the anchor slot. [`CharTable::OTHER`] is not a kind: its
+    /// characters are described when met.
+    kinds: Box<[u64; 256]>,
+    /// The slot of each BMP character that folds to an anchor.
+    slots: IntMap<u32, u32>,
     anchors: HashMap<char, usize>,
     chrome: ChromeStarts,
 }
@@ -187,16 +199,38 @@ impl CharTable {
     /// chrome phrases.
     pub(crate) fn build(anchors: HashMap<char, usize>, chrome: ChromeStarts) -> CharTable {
         let mut table = CharTable {
-            bmp: Box::new([]),
+            bmp: Box::new([0; 0x10000]),
+            kinds: Box::new([0; 256]),
+            slots: IntMap::default(),
             anchors,
             chrome,
         };
         let tables = ScriptTables::get();
-        table.bmp = (0..0x10000u32)
-            .map(|n| char::from_u32(n).map_or(0, |c| with_lanes(table.describe(c, tables))))
-            .collect();
+        let mut kinds: IntMap<u64, u8> = IntMap::default();
+        for n in 0..0x10000u32 {
+            let info = char::from_u32(n).map_or(0, |c| table.describe(c, tables));
+            if info & flag::ANCHOR != 0 {
+                table.slots.insert(n, info & flag::ANCHOR_SLOT);
+            }
+            let entry = with_lanes(info & !flag::ANCHOR_SLOT);
+            let next = kinds.len();
+            let kind = match kinds.get(&entry) {
+                Some(&kind) => kind,
+                None if next < usize::from(CharTable::OTHER) => {
+                    let kind = next as u8;
+                    kinds.insert(entry, kind);
+                    table.kinds[usize::from(kind)] = entry;
+                    kind
+                }
+                None => CharTable::OTHER,
+            };
+            table.bmp[n as usize] = kind;
+        }
         table
     }
+
+    /// The kind of the characters that have no kind of their own.
+    const OTHER: u8 = u8::MAX;
 
     /// The entry of `c`, worked out.
     fn describe(&self, c: char, tables: &ScriptTables) -> u32 {
@@ -206,9 +240,6 @@ impl CharTable {
         }
         if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';') {
             info |= flag::SENTENCE_END;
-        }
-        if c == '\n' {
-            info |= flag::NEWLINE;
         }
         if matches!(c, '>' | '›' | '»' | '＞') {
             info |= flag::BREADCRUMB;
@@ -256,8 +287,13 @@ impl CharTable {
     /// The slot of the entries anchored on `c`'s folded form.
     #[inline]
     pub(crate) fn anchor_slot(&self, c: char) -> Option<usize> {
-        let info = self.info(c);
-        (info & flag::ANCHOR != 0).then_some((info & flag::ANCHOR_SLOT) as usize)
+        if self.info(c) & flag::ANCHOR == 0 {
+            return None;
+        }
+        match self.slots.get(&u32::from(c)) {
+            Some(&slot) => Some(slot as usize),
+            None => Some((self.describe(c, ScriptTables::get()) & flag::ANCHOR_SLOT) as usize),
+        }
     }
 
     /// The folded form of `c` (see [`super::lexicon::fold`]).
@@ -278,13 +314,21 @@ impl CharTable {
         self.entry(c) as u32
     }
 
-    /// The flags and counters of `c`.
+    /// The flags and counters of `c` (without its anchor slot).
     #[inline]
     fn entry(&self, c: char) -> u64 {
-        match self.bmp.get(c as usize) {
-            Some(&entry) => entry,
-            None => with_lanes(self.describe(c, ScriptTables::get())),
+        self.entry_of(u32::from(c))
+    }
+
+    #[inline(always)]
+    fn entry_of(&self, c: u32) -> u64 {
+        if let Some(&kind) = self.bmp.get(c as usize) {
+            if kind != CharTable::OTHER {
+                return self.kinds[usize::from(kind)];
+            }
         }
+        let info = char::from_u32(c).map_or(0, |c| self.describe(c, ScriptTables::get()));
+        with_lanes(info & !flag::ANCHOR_SLOT)
     }
 
     /// The non-empty items between separators in `line`.
@@ -305,38 +349,20 @@ impl CharTable {
     pub(crate) fn scan(&self, page: &str) -> (Vec<LineScan>, Vec<usize>) {
         let mut lines = Vec::with_capacity(page.len() / 256 + 1);
         let mut anchors = Vec::new();
-        let mut line = LineScan::default();
-        let mut lanes = Lanes::default();
-        let mut chars = page.char_indices();
-        while chars.offset() < page.len() {
-            for (at, c) in chars.by_ref().take(Lanes::CAPACITY) {
-                let entry = self.entry(c);
-                let info = entry as u32;
-                if info & flag::NEWLINE != 0 {
-                    lanes.spill();
-                    self.finish(page, at, &mut line, &mut lanes, anchors.len());
-                    let next = LineScan {
-                        number: line.number + 1,
-                        start: at + 1,
-                        anchors_start: anchors.len(),
-                        ..LineScan::default()
-                    };
-                    let done = std::mem::replace(&mut line, next);
-                    if done.folded_chars > 0 {
-                        lines.push(done);
-                    }
-                    continue;
-                }
-                line.flags |= info;
-                lanes.add(entry);
-                if info & flag::ANCHOR != 0 {
-                    anchors.push(at - line.start);
-                }
-            }
-            lanes.spill();
-        }
-        if line.start < page.len() {
-            self.finish(page, page.len(), &mut line, &mut lanes, anchors.len());
+        let mut start = 0;
+        for (number, piece) in lines_of(page).enumerate() {
+            let text = piece.strip_suffix('\n').unwrap_or(piece);
+            let anchors_start = anchors.len();
+            let (flags, totals) = self.scan_line(text.as_bytes(), &mut anchors);
+            let mut line = LineScan {
+                number,
+                start,
+                flags,
+                anchors_start,
+                ..LineScan::default()
+            };
+            start += piece.len();
+            self.finish(text, totals, &mut line, anchors.len());
             if line.folded_chars > 0 {
                 lines.push(line);
             }
@@ -344,20 +370,38 @@ impl CharTable {
         (lines, anchors)
     }
 
-    /// Completes `line`, which ends at `end`: the counts, and what only some
-    /// lines need, in a second look at those.
-    fn finish(
-        &self,
-        page: &str,
-        end: usize,
-        line: &mut LineScan,
-        lanes: &mut Lanes,
-        anchors: usize,
-    ) {
-        let text = &page[line.start..end];
-        line.end = end;
+    /// The union of the flags of the characters of `line` (without its
+    /// `\n`) and the totals of their counters; the offsets of its anchor
+    /// characters are pushed to `anchors`.
+    #[inline]
+    fn scan_line(&self, line: &[u8], anchors: &mut Vec<usize>) -> (u32, [usize; 4]) {
+        let mut flags = 0;
+        let mut lanes = Lanes::default();
+        let mut at = 0;
+        while at < line.len() {
+            let mut counted = 0;
+            while at < line.len() && counted < Lanes::CAPACITY {
+                let (c, len) = char_at(line, at);
+                let entry = self.entry_of(c);
+                flags |= entry as u32;
+                lanes.add(entry);
+                if entry as u32 & flag::ANCHOR != 0 {
+                    anchors.push(at);
+                }
+                at += len;
+                counted += 1;
+            }
+            lanes.spill();
+        }
+        (flags, lanes.totals)
+    }
+
+    /// Completes `line` from its `text` and counter `totals`: the counts,
+    /// and what only some lines need, in a second look at those.
+    fn finish(&self, text: &str, totals: [usize; 4], line: &mut LineScan, anchors: usize) {
+        line.end = line.start + text.len();
         line.anchors_end = anchors;
-        let [traditional, simplified, letters, folded_chars] = std::mem::take(&mut lanes.totals);
+        let [traditional, simplified, letters, folded_chars] = totals;
         line.script = ScriptCounts {
             traditional,
             simplified,
@@ -395,6 +439,22 @@ mod tests {
             within: HashSet::from(['版']),
         };
         CharTable::build(HashMap::from([('站', 0), ('a', 1)]), chrome)
+    }
+
+    #[test]
+    fn kinds_answer_as_each_character_described() {
+        let filter = crate::SpamFilter::new(crate::spam::DEFAULT_THRESHOLD).unwrap();
+        let t = filter.table();
+        let tables = ScriptTables::get();
+        let mut anchors = 0;
+        for c in (0..0x10000).filter_map(char::from_u32) {
+            let info = t.describe(c, tables);
+            assert_eq!(t.entry(c), with_lanes(info & !flag::ANCHOR_SLOT), "{c:?}");
+            let slot = (info & flag::ANCHOR != 0).then_some((info & flag::ANCHOR_SLOT) as usize);
+            assert_eq!(t.anchor_slot(c), slot, "{c:?}");
+            anchors += usize::from(slot.is_some());
+        }
+        assert!(anchors > 100, "{anchors}");
     }
 
     #[test]

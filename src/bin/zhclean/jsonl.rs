@@ -278,10 +278,68 @@ fn clean_record(
     let line = record.line.as_bytes();
     let mut spliced = Vec::with_capacity(line.len() + out.len() / 4);
     spliced.extend_from_slice(&line[..span.start]);
-    // Writing a string into a `Vec` cannot fail.
-    let _ = serde_json::to_writer(&mut spliced, &out);
+    write_json_string(&mut spliced, &out);
     spliced.extend_from_slice(&line[span.end..]);
     Some(spliced)
+}
+
+/// `text` as a JSON string, quoted and escaped as `serde_json` writes it.
+/// Cleaned pages have an escape on every line, and `serde_json` looks at
+/// each byte in turn: this looks at eight at a time and copies the runs
+/// between escapes whole.
+fn write_json_string(out: &mut Vec<u8>, text: &str) {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    let has_zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(chunk) = bytes.get(at..at + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            let word = u64::from_le_bytes(word);
+            let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+            let special = control
+                | has_zero(word ^ (ONES * u64::from(b'"')))
+                | has_zero(word ^ (ONES * u64::from(b'\\')));
+            if special == 0 {
+                at += 8;
+                continue;
+            }
+            at += special.trailing_zeros() as usize / 8;
+        }
+        let byte = bytes[at];
+        let escape: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            0..=0x1F => &[],
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[copied..at]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(byte >> 4)]);
+            out.push(HEX[usize::from(byte & 0xF)]);
+        } else {
+            out.extend_from_slice(escape);
+        }
+        at += 1;
+        copied = at;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -302,6 +360,23 @@ mod tests {
             on_error,
             drop_above: None,
             explain: None,
+        }
+    }
+
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        let mut texts: Vec<String> = (0u8..0x80).map(|b| format!("{}", b as char)).collect();
+        texts.push(include_str!("../../../data/examples/seed-page.txt").to_string());
+        texts.push("\"引號\"\\反斜線\u{7f}\u{1}\t末尾\n".repeat(5));
+        texts.push("abcdefg\u{0}hijklmnop\"qrstuvw\\xyz".into());
+        texts.push(String::new());
+        for text in texts {
+            let mut ours = Vec::new();
+            write_json_string(&mut ours, &text);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(&text).unwrap()
+            );
         }
     }
 

@@ -11,9 +11,13 @@ MIN_COUNT; characters not listed are rare.
 
 A pair of Han characters side by side inside a word counts the same way;
 the pairs whose count is at least MIN_PAIR_COUNT are written grouped by
-their first character, one `first<TAB>seconds` a line, so that `ab` and
-`ac` are `a<TAB>bc`. Real Chinese text is full of them; text decoded with
-the wrong legacy encoding, though made of real characters, has almost none.
+their first character and the binary order of magnitude of their count
+(its level, floor(log2(count))), one `first<TAB>level<TAB>seconds` a line,
+so that `ab` and `ac`, each counted 40 times, are `a<TAB>5<TAB>bc`. Real
+Chinese text is full of them; text decoded with the wrong legacy encoding,
+though made of real characters, has almost none. With the character counts
+the levels make a bigram model of Chinese, which the repair stage uses to
+rank its guesses at lost bytes.
 
 jieba counts Mandarin. Written Cantonese (佢, 噉, 冇, 喺) comes from the
 CTCPC sentences shipped in pycantonese 5.0.0 (PyPI; the sentences CC0):
@@ -43,7 +47,6 @@ CANTONESE_WEIGHT = 0.1
 MIN_CANTONESE_PAIRS = 5
 MIN_COUNT = 100
 MIN_PAIR_COUNT = 10
-MIN_STRONG_PAIR_COUNT = 1000
 
 
 def is_han(ch):
@@ -85,17 +88,20 @@ def cantonese(wheel, simplified):
     return chars, pairs
 
 
-def write_pairs(path, pairs, minimum, header):
+def write_pairs(path, pairs, minimum, header, levels=False):
     """The pairs counted `minimum` times or more, grouped by their first
-    character, one `first<TAB>seconds` a line; returns how many."""
+    character, one `first<TAB>seconds` a line, or with `levels` by their
+    first character and level, one `first<TAB>level<TAB>seconds` a line;
+    returns how many."""
     seconds = collections.defaultdict(list)
     for pair, n in pairs.items():
         if n >= minimum:
-            seconds[pair[0]].append(pair[1])
+            key = (pair[0], n.bit_length() - 1) if levels else (pair[0],)
+            seconds[key].append(pair[1])
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(header + "\n")
-        for first in sorted(seconds):
-            f.write(f"{first}\t{''.join(sorted(seconds[first]))}\n")
+        for key in sorted(seconds):
+            f.write("\t".join(str(k) for k in key) + f"\t{''.join(sorted(seconds[key]))}\n")
     return sum(len(v) for v in seconds.values())
 
 
@@ -139,10 +145,8 @@ def main():
     total = write_pairs(os.path.join(args.out, "bigrams.txt"), pairs, MIN_PAIR_COUNT,
                         f"# Pairs of Han characters inside words of jieba {version} dict.txt (MIT), counted "
                         f"{MIN_PAIR_COUNT} or more times, and side by side in the CTCPC sentences of pycantonese "
-                        f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times; built by scripts/build_char_freq.py")
-    write_pairs(os.path.join(args.out, "bigrams-strong.txt"), pairs, MIN_STRONG_PAIR_COUNT,
-                f"# The pairs of bigrams.txt counted {MIN_STRONG_PAIR_COUNT} or more times inside words of "
-                f"jieba {version} dict.txt (MIT); built by scripts/build_char_freq.py")
+                        f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times, as first<TAB>level<TAB>seconds "
+                        f"(level: floor(log2(count))); built by scripts/build_char_freq.py", levels=True)
     print(f"{len(ranked)} characters and {total} pairs written to {args.out}")
 
 

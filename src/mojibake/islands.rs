@@ -16,29 +16,32 @@
 //! the characters read one off, then the ASCII byte that ended them, read as
 //! GBK again, are the text. Where the island lost bytes for good (the `?`
 //! without an annotation, a full-width `？` read one off and folded to `?`,
-//! a private-use character dropped by the page's own pipeline), every value
-//! of the lost bytes is tried and the most plausible text wins (character
-//! counts, word pairs and common words). A repair must read as GBK
-//! exactly, without mojibake symbols; where bytes were guessed, into
-//! ideographs and punctuation only, and clearly better than the island. A
-//! dropped character is guessed only where an annotation after the island
-//! shows it. An island left as it is loses its pinyin fragment, and so
-//! does an annotation stuck to an ASCII byte (`以~(cí)`).
+//! a private-use character dropped by the page's own pipeline), the values
+//! of the lost bytes are tried and the likeliest text wins, by a bigram
+//! model of Chinese built from jieba's word counts ([`freq::transition`]).
+//! A repair must read as GBK exactly, without mojibake symbols; where bytes
+//! were guessed, into ideographs and punctuation only, reading about as
+//! well as Chinese does. A dropped private-use character is looked for at
+//! every character boundary of the island and must make the text clearly
+//! likelier than the exact reading. An island left as it is loses its
+//! pinyin fragment, and so does an annotation stuck to an ASCII byte
+//! (`以~(cí)`).
 
 use encoding_rs::GBK;
 
-use super::chinese::{is_cjk_punctuation, is_mojibake_symbol, plausibility};
+use super::chinese::{is_cjk_punctuation, is_mojibake_symbol};
 use super::reencode::pair_char;
 use crate::annotation;
 use crate::freq;
 use crate::script::{is_han, ScriptTables};
 
-/// A repair that guessed lost bytes must be this much more plausible than
-/// the island (see [`plausibility`]).
-const MIN_GUESS_GAIN: f64 = 0.8;
+/// A repair that guessed lost bytes must read at least this well: the mean,
+/// over its characters and their neighbours, of log10 of each one's
+/// likelihood (see [`likelihood`]).
+const MIN_MEAN_LIKELIHOOD: f64 = -3.0;
 /// A reading with a dropped private-use character guesses two bytes more,
 /// out of two thousand ways: it must beat the exact reading by this.
-const MIN_DROPPED_GAIN: f64 = 2.0;
+const MIN_DROPPED_GAIN: f64 = 1.0;
 /// Each Simplified-only character a reading of an island in Traditional
 /// text would bring costs this much.
 const WRONG_SCRIPT_COST: f64 = 1.0;
@@ -53,10 +56,11 @@ const ANNOTATION_BONUS: f64 = 2.0;
 const SENTENCE_END_BONUS: f64 = 0.5;
 /// ...or closes a quotation or title the line opened.
 const CLOSING_BONUS: f64 = 1.0;
-/// Weight of each common word (see [`freq::is_strong_pair`]) a candidate
-/// makes: an island's guesses are few characters, among which a common
-/// word is the best evidence there is.
-const STRONG_PAIR_WEIGHT: f64 = 1.0;
+/// log10 of the share of Chinese punctuation among characters, for
+/// [`likelihood`]...
+const PUNCTUATION: f64 = -2.0;
+/// ...and of anything else neither ideograph nor punctuation.
+const OTHER: f64 = -4.0;
 
 /// What the island pass did to a line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -287,9 +291,7 @@ impl<'a> Island<'a> {
         // `bonus`: `bonus(text)`, found once by the caller.
         let score = |text: &str, bonus: f64| {
             let window = format!("{}{text}{follow}", self.before_char);
-            let mut score = plausibility(&window, tables).map_or(0.0, |p| p.score)
-                + STRONG_PAIR_WEIGHT * strong_pairs(&window, tables) as f64
-                + bonus;
+            let mut score = likelihood(&window, tables) + bonus;
             if traditional {
                 let simplified = text
                     .chars()
@@ -299,7 +301,11 @@ impl<'a> Island<'a> {
             }
             score
         };
-        let island_score = score(self.middle, bonus(self.middle));
+        // Readings of different lengths compare by their mean transition.
+        let reads_well = |text: &str| {
+            let window = format!("{}{text}{follow}", self.before_char);
+            likelihood(&window, tables) / window.chars().count() as f64 >= MIN_MEAN_LIKELIHOOD
+        };
         // The bytes that may end the island, and what must be read from them.
         let tails: Vec<u8> = match resync {
             Resync::Byte(b) => vec![b],
@@ -383,20 +389,32 @@ impl<'a> Island<'a> {
             // Named by the annotation and read exactly: evidence enough.
             let exact = best(&mut swallowed.iter().map(|&x| body(&[x], None)));
             let exact_bonus = exact.as_ref().is_some_and(|(_, text)| bonus(text) > 0.0);
-            // Or a private-use character the page dropped came between,
-            // which only an annotation after the island can show.
+            if exact_bonus {
+                return exact.map(|(_, text)| text);
+            }
+            // Or a private-use character read one off, which the page
+            // dropped, came between: it must read clearly better.
             let bar = match &exact {
-                None => island_score + MIN_GUESS_GAIN,
-                Some(_) if exact_bonus || annotated.is_none() => {
-                    return exact.map(|(_, text)| text)
-                }
+                None => f64::NEG_INFINITY,
                 Some((found, _)) => found + MIN_DROPPED_GAIN,
             };
-            let mut dropped = swallowed
-                .iter()
-                .flat_map(|&x| private_use_pairs().map(move |pair| body(&[x], Some((0, pair)))));
+            let tail = match resync {
+                Resync::Byte(b) => Some(b),
+                _ => None,
+            };
+            let mut dropped = swallowed.iter().flat_map(|&x| {
+                dropped_pairs(
+                    x,
+                    &middle,
+                    tail,
+                    (self.before_char, follow.chars().next()),
+                    tables,
+                )
+                .into_iter()
+                .map(move |(at, pair)| body(&[x], Some((at, pair))))
+            });
             return match best(&mut dropped) {
-                Some((found, text)) if found >= bar && bonus(&text) > 0.0 && is_plain(&text) => {
+                Some((found, text)) if found >= bar && is_plain(&text) && reads_well(&text) => {
                     Some(text)
                 }
                 _ => exact.map(|(_, text)| text),
@@ -410,8 +428,8 @@ impl<'a> Island<'a> {
             }
             body(&head, None)
         });
-        let (found, text) = best(&mut guesses)?;
-        (found >= island_score + MIN_GUESS_GAIN && is_plain(&text)).then_some(text)
+        let (_, text) = best(&mut guesses)?;
+        (is_plain(&text) && reads_well(&text)).then_some(text)
     }
 }
 
@@ -459,17 +477,29 @@ fn annotation_at(rest: &str) -> Option<&str> {
     .then_some(syllable)
 }
 
-/// How many neighbouring ideographs of `text` make common words.
-fn strong_pairs(text: &str, tables: &ScriptTables) -> usize {
-    let simplified: Vec<char> = text
-        .chars()
-        .filter(|&c| is_han(c))
-        .map(|c| tables.simplified(c).unwrap_or(c))
-        .collect();
-    simplified
-        .windows(2)
-        .filter(|pair| freq::is_strong_pair(pair[0], pair[1]))
-        .count()
+/// log10 of how likely `text` is as Chinese, by the bigram model of
+/// [`freq::transition`]: ideographs by their transitions (in Simplified),
+/// the common Chinese punctuation at a fixed share, anything else (`＃`,
+/// full-width letters) as a rarity.
+fn likelihood(text: &str, tables: &ScriptTables) -> f64 {
+    let mut previous = ' ';
+    let mut sum = 0.0;
+    for c in text.chars() {
+        if is_han(c) {
+            let c = tables.simplified(c).unwrap_or(c);
+            sum += freq::transition(previous, c);
+            previous = c;
+        } else {
+            sum += if "，。、；：？！“”‘’「」『』《》（）…—·".contains(c)
+            {
+                PUNCTUATION
+            } else {
+                OTHER
+            };
+            previous = ' ';
+        }
+    }
+    sum
 }
 
 /// The characters after an island that its repair must read well with:
@@ -545,18 +575,91 @@ fn swallowing_bytes() -> impl Iterator<Item = u8> {
     0x80..=0xFFu8
 }
 
-/// GBK's user-defined areas, which decoders read as private-use characters
-/// and pages often drop.
-fn private_use_pairs() -> impl Iterator<Item = [u8; 2]> {
-    let upper = (0xAA..=0xAFu8)
-        .chain(0xF8..=0xFE)
-        .flat_map(|lead| (0xA1..=0xFEu8).map(move |trail| [lead, trail]));
-    let lower = (0xA1..=0xA7u8).flat_map(|lead| {
-        (0x40..=0xA0u8)
-            .filter(|&t| t != 0x7F)
-            .map(move |trail| [lead, trail])
-    });
-    upper.chain(lower)
+/// How many characters of each side of a dropped pair are tried, the
+/// commonest first.
+const DROPPED_CANDIDATES: usize = 12;
+
+/// The private-use pairs that may have been dropped from `middle` (the
+/// bytes read one off, after the swallowed byte `first`, and before the
+/// ASCII byte `tail` that ended them, if known), each with where it
+/// stood: at every character boundary, the pairs of GBK's user-defined
+/// areas (which decoders read as private-use characters, and pages drop)
+/// whose bytes complete the characters on both sides plausibly.
+///
+/// A pair dropped at a boundary takes the trail byte of one character and
+/// the lead byte of the next. The two are searched apart, each among the
+/// bytes of its area that make an ideograph likely beside its known
+/// neighbour (`before` the island, `after` it), and only the best of each
+/// side are combined: some hundreds of readings instead of tens of
+/// thousands.
+fn dropped_pairs(
+    first: u8,
+    middle: &[u8],
+    tail: Option<u8>,
+    (before, after): (char, Option<char>),
+    tables: &ScriptTables,
+) -> Vec<(usize, [u8; 2])> {
+    // (trail bytes, lead bytes) of the user-defined areas.
+    const AREAS: [(
+        &[std::ops::RangeInclusive<u8>],
+        std::ops::RangeInclusive<u8>,
+    ); 2] = [
+        (&[0xAA..=0xAF, 0xF8..=0xFE], 0xA1..=0xFE),
+        (&[0xA1..=0xA7], 0x81..=0xA0),
+    ];
+    let simplified = |c: char| tables.simplified(c).unwrap_or(c);
+    let han = |pair: [u8; 2]| pair_char(GBK, pair).filter(|&c| is_han(c)).map(simplified);
+    // Bytes after `middle`: its last one and `tail` make a character.
+    let byte = |i: usize| {
+        middle
+            .get(i)
+            .copied()
+            .or(tail.filter(|_| i == middle.len()))
+    };
+    let top = |mut found: Vec<(f64, u8)>| {
+        found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        found.truncate(DROPPED_CANDIDATES);
+        found
+    };
+    let mut pairs = Vec::new();
+    for at in (0..=middle.len()).step_by(2) {
+        let lead = if at == 0 { first } else { middle[at - 1] };
+        let Some(trail) = byte(at) else {
+            continue;
+        };
+        let left = match at {
+            0 => Some(simplified(before)),
+            2 => han([first, middle[0]]),
+            _ => han([middle[at - 3], middle[at - 2]]),
+        };
+        let right = match (byte(at + 1), byte(at + 2)) {
+            (Some(a), Some(b)) => han([a, b]),
+            (None, _) => after.map(simplified),
+            _ => None,
+        };
+        for (trails, leads) in AREAS {
+            let ends = top(trails
+                .iter()
+                .flat_map(|r| r.clone())
+                .filter_map(|t| {
+                    let d = han([lead, t])?;
+                    Some((freq::transition(left.unwrap_or(' '), d), t))
+                })
+                .collect());
+            let starts = top(leads
+                .clone()
+                .filter_map(|l| {
+                    let e = han([l, trail])?;
+                    let next = right.map_or(0.0, |r| freq::transition(e, r));
+                    Some((freq::transition(' ', e) + next, l))
+                })
+                .collect());
+            for &(_, t) in &ends {
+                pairs.extend(starts.iter().map(|&(_, l)| (at, [t, l])));
+            }
+        }
+    }
+    pairs
 }
 
 /// Whether a reading holds no mojibake symbols (private-use characters

@@ -47,8 +47,10 @@ const MIN_DROPPED_GAIN: f64 = 1.0;
 const WRONG_SCRIPT_COST: f64 = 1.0;
 /// Letters of the longest pinyin syllable (`zhuang`) and then some.
 const MAX_SYLLABLE: usize = 7;
-/// How many `？` folded to `?` an island may hold.
+/// How many `？` folded to `?` an island may hold after its `?`...
 const MAX_FOLDED: usize = 2;
+/// ...and how many `?` among the characters read one off.
+const MAX_INNER: usize = 2;
 /// A following annotation that reads the repair's last character: strong
 /// evidence for that repair.
 const ANNOTATION_BONUS: f64 = 2.0;
@@ -98,7 +100,7 @@ fn repair_question_marks(line: &str, tables: &ScriptTables) -> (Option<String>, 
         if at < copied {
             continue;
         }
-        let island = Island::at(line, at);
+        let island = Island::at(line, at, tables);
         if let Some((island, text)) = island.and_then(|i| Some((i.end, i.repair(line, tables)?))) {
             out.push_str(&line[copied..at]);
             out.push_str(&text);
@@ -171,7 +173,8 @@ struct Island<'a> {
     syllable: Option<&'a str>,
     /// `?`s after the first: full-width `？` read one off, then folded.
     folded: usize,
-    /// The characters read one off.
+    /// The characters read one off, with the annotations of those the
+    /// converter matched too.
     middle: &'a str,
     /// What set the reading right again.
     resync: Option<Resync<'a>>,
@@ -195,7 +198,7 @@ enum Resync<'a> {
 }
 
 impl<'a> Island<'a> {
-    fn at(line: &'a str, at: usize) -> Option<Island<'a>> {
+    fn at(line: &'a str, at: usize, tables: &ScriptTables) -> Option<Island<'a>> {
         let before_char = char_before(&line[..at])?;
         let before = gbk_pair(before_char)?;
         let mut rest = &line[at + 1..];
@@ -210,10 +213,47 @@ impl<'a> Island<'a> {
                 folded += 1;
             }
         }
-        let middle_len = rest
-            .char_indices()
-            .find(|&(_, c)| gbk_pair(c).is_none())
-            .map_or(rest.len(), |(i, _)| i);
+        // Characters read one off, and the annotations of those the
+        // converter matched too (`囀(zhuàn)`), after which the reading goes
+        // on one off.
+        // A `?` among them (a character whose trail byte is 0x80, which
+        // the decoder took for a lead byte, and the lead byte after it,
+        // swallowed) counts in when an ASCII byte ends the island.
+        let mut middle_len = 0;
+        let mut last = None;
+        let mut short = None;
+        let mut inner = 0;
+        while let Some(c) = rest[middle_len..].chars().next() {
+            if gbk_pair(c).is_some() {
+                middle_len += c.len_utf8();
+                last = Some(c);
+                continue;
+            }
+            let next = rest[middle_len + 1..].chars().next();
+            // Right after the annotation, the `?` is the byte it names
+            // with 0x80 (`個` is `82 80`).
+            let reads_on = last.is_some() || middle_len == 0 && syllable.is_some();
+            if c == '?' && inner < MAX_INNER && reads_on && next.and_then(gbk_pair).is_some() {
+                short.get_or_insert(middle_len);
+                inner += 1;
+                middle_len += 1;
+                last = None;
+                continue;
+            }
+            let own = following_annotation(&rest[middle_len..]).filter(|syllable| {
+                last.is_some_and(|c| annotation::reads_as(c, syllable, tables) == Some(true))
+            });
+            match own {
+                Some(syllable) => {
+                    middle_len += syllable.len() + 2;
+                    last = None;
+                }
+                None => break,
+            }
+        }
+        if short.is_some() && !matches!(rest.as_bytes().get(middle_len), Some(0x40..=0x7E)) {
+            middle_len = short.unwrap_or(middle_len);
+        }
         let middle = &rest[..middle_len];
         let after = &rest[middle_len..];
         let (resync, resync_len) = match after.bytes().next() {
@@ -223,10 +263,15 @@ impl<'a> Island<'a> {
                 match after.as_bytes().get(1) {
                     Some(&b) if b" .,;:!".contains(&b) => (Some(Resync::Swallowed(b)), 1),
                     // Text that spaces its words (Cantonese transcripts)
-                    // lost a space.
-                    Some(&b) if b >= 0x80 && line.matches(' ').count() >= 3 => {
-                        (Some(Resync::Swallowed(b' ')), 1)
-                    }
+                    // lost a space; text with ASCII punctuation, most
+                    // likely the mark it uses most.
+                    Some(&b) if b >= 0x80 => match ascii_punctuation(line) {
+                        Some(mark) => (Some(Resync::Swallowed(mark)), 1),
+                        None if line.matches(' ').count() >= 3 => {
+                            (Some(Resync::Swallowed(b' ')), 1)
+                        }
+                        None => (None, 0),
+                    },
                     _ => (None, 0),
                 }
             }
@@ -262,9 +307,24 @@ impl<'a> Island<'a> {
     fn repair(&self, line: &str, tables: &ScriptTables) -> Option<String> {
         let resync = self.resync?;
         let mut middle = Vec::with_capacity(self.middle.len());
-        for c in self.middle.chars() {
-            middle.extend_from_slice(&gbk_pair(c)?);
+        let mut slots = Vec::new();
+        let mut chars = self.middle.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                // The annotation of a character read one off goes.
+                '(' => drop(chars.by_ref().find(|&c| c == ')')),
+                '?' => {
+                    slots.push(middle.len());
+                    middle.extend_from_slice(&[0x80, 0]);
+                }
+                c => middle.extend_from_slice(&gbk_pair(c)?),
+            }
         }
+        let tail = match resync {
+            Resync::Byte(b) => Some(b),
+            _ => None,
+        };
+        let middles = fill_slots(&middle, &slots, tail, tables);
         let rest = &line[self.end..];
         let follow = following(rest);
         let annotated = following_annotation(rest);
@@ -353,7 +413,7 @@ impl<'a> Island<'a> {
                 .filter_map(|body| read(&body))
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         };
-        let body = |head: &[u8], inserted: Option<(usize, [u8; 2])>| {
+        let body = |head: &[u8], middle: &[u8], inserted: Option<(usize, [u8; 2])>| {
             let mut bytes = head.to_vec();
             match inserted {
                 Some((at, pair)) => {
@@ -361,7 +421,7 @@ impl<'a> Island<'a> {
                     bytes.extend_from_slice(&pair);
                     bytes.extend_from_slice(&middle[at..]);
                 }
-                None => bytes.extend_from_slice(&middle),
+                None => bytes.extend_from_slice(middle),
             }
             bytes
         };
@@ -387,50 +447,141 @@ impl<'a> Island<'a> {
         };
         if !swallowed.is_empty() {
             // Named by the annotation and read exactly: evidence enough.
-            let exact = best(&mut swallowed.iter().map(|&x| body(&[x], None)));
-            let exact_bonus = exact.as_ref().is_some_and(|(_, text)| bonus(text) > 0.0);
+            let mut exact: Vec<(f64, String, &[u8])> = middles
+                .iter()
+                .filter_map(|m| {
+                    let (found, text) = best(&mut swallowed.iter().map(|&x| body(&[x], m, None)))?;
+                    Some((found, text, m.as_slice()))
+                })
+                .collect();
+            exact.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let exact_bonus = exact.first().is_some_and(|(_, text, _)| bonus(text) > 0.0);
             if exact_bonus {
-                return exact.map(|(_, text)| text);
+                return exact.into_iter().next().map(|(_, text, _)| text);
             }
             // Or a private-use character read one off, which the page
             // dropped, came between: it must read clearly better.
-            let bar = match &exact {
-                None => f64::NEG_INFINITY,
-                Some((found, _)) => found + MIN_DROPPED_GAIN,
+            let bar = exact
+                .first()
+                .map_or(f64::NEG_INFINITY, |(found, ..)| found + MIN_DROPPED_GAIN);
+            let near: Vec<&[u8]> = match exact.len() {
+                0 => middles
+                    .iter()
+                    .take(DROPPED_MIDDLES)
+                    .map(Vec::as_slice)
+                    .collect(),
+                _ => exact.iter().take(DROPPED_MIDDLES).map(|e| e.2).collect(),
             };
-            let tail = match resync {
-                Resync::Byte(b) => Some(b),
-                _ => None,
-            };
-            let mut dropped = swallowed.iter().flat_map(|&x| {
-                dropped_pairs(
-                    x,
-                    &middle,
-                    tail,
-                    (self.before_char, follow.chars().next()),
-                    tables,
-                )
-                .into_iter()
-                .map(move |(at, pair)| body(&[x], Some((at, pair))))
+            let context = (self.before_char, follow.chars().next());
+            let mut dropped = near.iter().flat_map(|&m| {
+                swallowed.iter().flat_map(move |&x| {
+                    dropped_pairs(x, m, tail, context, tables)
+                        .into_iter()
+                        .map(move |(at, pair)| body(&[x], m, Some((at, pair))))
+                })
             });
             return match best(&mut dropped) {
                 Some((found, text)) if found >= bar && is_plain(&text) && reads_well(&text) => {
                     Some(text)
                 }
-                _ => exact.map(|(_, text)| text),
+                _ => exact.into_iter().next().map(|(_, text, _)| text),
             };
         }
         // Lost for good: the swallowed byte, then the folded `？`s.
-        let mut guesses = lead_bytes().map(|x| {
-            let mut head = vec![x];
-            for _ in 0..self.folded {
-                head.extend_from_slice(&[0xA3, 0xBF]);
-            }
-            body(&head, None)
+        let mut head = vec![0];
+        for _ in 0..self.folded {
+            head.extend_from_slice(&[0xA3, 0xBF]);
+        }
+        let mut guesses = middles.iter().take(DROPPED_MIDDLES).flat_map(|m| {
+            let mut head = head.clone();
+            lead_bytes().map(move |x| {
+                head[0] = x;
+                body(&head, m, None)
+            })
         });
         let (_, text) = best(&mut guesses)?;
         (is_plain(&text) && reads_well(&text)).then_some(text)
     }
+}
+
+/// The ways to fill the `slots` of `middle` (each a `?` the decoder wrote
+/// for a character whose trail byte is 0x80, read one off as a lead byte,
+/// and the lead byte after it, which it swallowed; or a full-width `？` read
+/// one off and folded to `?`), likeliest first: the swallowed byte among
+/// those that make a likely ideograph with the next one.
+fn fill_slots(
+    middle: &[u8],
+    slots: &[usize],
+    tail: Option<u8>,
+    tables: &ScriptTables,
+) -> Vec<Vec<u8>> {
+    let han = |pair: [u8; 2]| {
+        pair_char(GBK, pair)
+            .filter(|&c| is_han(c))
+            .map(|c| tables.simplified(c).unwrap_or(c))
+    };
+    let mut filled = vec![middle.to_vec()];
+    for &slot in slots {
+        let byte = |i: usize| {
+            middle
+                .get(i)
+                .copied()
+                .or(tail.filter(|_| i == middle.len()))
+        };
+        let Some(trail) = byte(slot + 2) else {
+            return Vec::new();
+        };
+        let left = slot.checked_sub(1).and_then(|i| han([middle[i], 0x80]));
+        let right = match (byte(slot + 3), byte(slot + 4)) {
+            (Some(a), Some(b)) => han([a, b]),
+            _ => None,
+        };
+        let mut swallowed: Vec<(f64, u8)> = lead_bytes()
+            .filter_map(|y| {
+                let c = han([y, trail])?;
+                let before = freq::transition(left.unwrap_or(' '), c);
+                let after = right.map_or(0.0, |r| freq::transition(c, r));
+                Some((before + after, y))
+            })
+            .collect();
+        swallowed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        let options: Vec<[u8; 2]> = swallowed
+            .iter()
+            .take(DROPPED_CANDIDATES)
+            .map(|&(_, y)| [0x80, y])
+            .chain(std::iter::once([0xA3, 0xBF]))
+            .collect();
+        filled = filled
+            .iter()
+            .flat_map(|m| {
+                options.iter().map(move |pair| {
+                    let mut m = m.clone();
+                    m[slot..slot + 2].copy_from_slice(pair);
+                    m
+                })
+            })
+            .collect();
+    }
+    filled
+}
+
+/// The ASCII mark (`,` `.` `;` `:` `!`) that `line` puts most often right
+/// after a character other than a space (text that spaces its words out
+/// puts a space before its marks too), if any.
+fn ascii_punctuation(line: &str) -> Option<u8> {
+    let bytes = line.as_bytes();
+    b",.;:!"
+        .iter()
+        .map(|&mark| {
+            let uses = bytes
+                .windows(2)
+                .filter(|w| w[1] == mark && w[0] != b' ' && !w[0].is_ascii_digit())
+                .count();
+            (uses, mark)
+        })
+        .filter(|&(uses, _)| uses > 0)
+        .max()
+        .map(|(_, mark)| mark)
 }
 
 /// Whether `closer` closes a bracket or quotation that `line` opened and
@@ -575,9 +726,12 @@ fn swallowing_bytes() -> impl Iterator<Item = u8> {
     0x80..=0xFFu8
 }
 
-/// How many characters of each side of a dropped pair are tried, the
-/// commonest first.
+/// How many characters of each side of a dropped pair, or for the byte
+/// a `?` swallowed, are tried, the likeliest first.
 const DROPPED_CANDIDATES: usize = 12;
+/// How many of the readings of an island's `?`s a dropped pair is looked
+/// for in, the likeliest first.
+const DROPPED_MIDDLES: usize = 3;
 
 /// The private-use pairs that may have been dropped from `middle` (the
 /// bytes read one off, after the swallowed byte `first`, and before the
@@ -703,6 +857,25 @@ mod tests {
         assert_eq!(repaired("結果 , 何必當?dí)?呢 ."), "結果 , 何必當初 呢 .");
         // A lone `?` before dots is left: no annotation names a byte.
         assert_eq!(repaired("我暈?....都啥"), "我暈?....都啥");
+    }
+
+    #[test]
+    fn lost_bytes_are_guessed_by_the_bigram_model() {
+        for (island, text) in [
+            // `個` is `82 80`: the decoder took 0x80 for a lead byte and
+            // swallowed the `b2` of `部`.
+            ("我公司?jī)蓚?块T共六個人", "我公司兩個部門共六個人"),
+            // The page dropped the private-use character that `f8 d3` (of
+            // `書有`) read as.
+            ("看這本?wěi)蟹N感覺就是", "看這本書有種感覺就是"),
+            // The `?` swallowed the `.` the line writes elsewhere too.
+            (
+                "一.房間外面是中央空調外機的聲?tán)?無法入睡",
+                "一.房間外面是中央空調外機的聲音.無法入睡",
+            ),
+        ] {
+            assert_eq!(repaired(island), text, "{island}");
+        }
     }
 
     #[test]

@@ -324,6 +324,12 @@ impl<'a> Island<'a> {
             Resync::Byte(b) => Some(b),
             _ => None,
         };
+        // Guesses inside the island are tried where it is short: each is a
+        // reading of all of it.
+        let guessing = middle.len() <= MAX_GUESSED_BYTES;
+        if !guessing && !slots.is_empty() {
+            return None;
+        }
         let middles = fill_slots(&middle, &slots, tail, tables);
         let rest = &line[self.end..];
         let follow = following(rest);
@@ -473,19 +479,39 @@ impl<'a> Island<'a> {
                 _ => exact.iter().take(DROPPED_MIDDLES).map(|e| e.2).collect(),
             };
             let context = (self.before_char, follow.chars().next());
-            let mut dropped = near.iter().flat_map(|&m| {
-                swallowed.iter().flat_map(move |&x| {
-                    dropped_pairs(x, m, tail, context, tables)
-                        .into_iter()
-                        .map(move |(at, pair)| body(&[x], m, Some((at, pair))))
-                })
-            });
-            return match best(&mut dropped) {
-                Some((found, text)) if found >= bar && is_plain(&text) && reads_well(&text) => {
-                    Some(text)
-                }
-                _ => exact.into_iter().next().map(|(_, text, _)| text),
+            // The likeliest reading with one dropped pair, then with one
+            // more where that reads clearly better again.
+            let with_drop = |x: u8, m: &[u8]| -> Option<(f64, String, Vec<u8>)> {
+                dropped_pairs(x, m, tail, context, tables)
+                    .into_iter()
+                    .filter_map(|(at, pair)| {
+                        let mut dropped = m.to_vec();
+                        dropped.splice(at..at, pair);
+                        let (found, text) = read(&body(&[x], &dropped, None))?;
+                        Some((found, text, dropped))
+                    })
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
             };
+            let mut found = near
+                .iter()
+                .filter(|_| guessing)
+                .flat_map(|&m| swallowed.iter().map(move |&x| (x, m)))
+                .filter_map(|(x, m)| Some((x, with_drop(x, m)?)))
+                .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0));
+            let mut bar = bar;
+            let mut accepted = None;
+            for _ in 0..MAX_DROPPED {
+                let Some((x, (score, text, dropped))) = found.take() else {
+                    break;
+                };
+                if score < bar || !is_plain(&text) || !reads_well(&text) {
+                    break;
+                }
+                accepted = Some(text);
+                bar = score + MIN_DROPPED_GAIN;
+                found = with_drop(x, &dropped).map(|more| (x, more));
+            }
+            return accepted.or_else(|| exact.into_iter().next().map(|(_, text, _)| text));
         }
         // Lost for good: the swallowed byte, then the folded `？`s.
         let mut head = vec![0];
@@ -729,6 +755,11 @@ fn swallowing_bytes() -> impl Iterator<Item = u8> {
 /// How many characters of each side of a dropped pair, or for the byte
 /// a `?` swallowed, are tried, the likeliest first.
 const DROPPED_CANDIDATES: usize = 12;
+/// The longest stretch read one off, in bytes, inside which lost bytes are
+/// guessed (a `?`'s swallowed byte, a dropped private-use pair).
+const MAX_GUESSED_BYTES: usize = 48;
+/// How many private-use pairs an island may have lost.
+const MAX_DROPPED: usize = 3;
 /// How many of the readings of an island's `?`s a dropped pair is looked
 /// for in, the likeliest first.
 const DROPPED_MIDDLES: usize = 3;
@@ -795,9 +826,13 @@ fn dropped_pairs(
             let ends = top(trails
                 .iter()
                 .flat_map(|r| r.clone())
-                .filter_map(|t| {
-                    let d = han([lead, t])?;
-                    Some((freq::transition(left.unwrap_or(' '), d), t))
+                .filter_map(|t| match han([lead, t]) {
+                    Some(d) => Some((freq::transition(left.unwrap_or(' '), d), t)),
+                    // A mark before the next character: `，` is `a3 ac`,
+                    // and `ac` with a lead byte is a private-use pair.
+                    None => pair_char(GBK, [lead, t])
+                        .filter(|&c| is_common_mark(c))
+                        .map(|_| (PUNCTUATION, t)),
                 })
                 .collect());
             let starts = top(leads
@@ -814,6 +849,11 @@ fn dropped_pairs(
         }
     }
     pairs
+}
+
+/// Whether `c` is one of the punctuation marks of running Chinese text.
+fn is_common_mark(c: char) -> bool {
+    "，。、；：？！“”‘’「」『』《》（）…—·".contains(c)
 }
 
 /// Whether a reading holds no mojibake symbols (private-use characters

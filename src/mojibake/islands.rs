@@ -36,8 +36,8 @@ use crate::freq;
 use crate::script::{is_han, ScriptTables};
 
 /// A repair that guessed lost bytes must read at least this well: the mean,
-/// over its characters and their neighbours, of log10 of each one's
-/// likelihood (see [`likelihood`]).
+/// over its characters and the one before the island, of log10 of each
+/// one's likelihood (see [`likelihood`]).
 const MIN_MEAN_LIKELIHOOD: f64 = -3.0;
 /// A reading with a dropped private-use character guesses two bytes more,
 /// out of two thousand ways: it must beat the exact reading by this.
@@ -61,8 +61,10 @@ const CLOSING_BONUS: f64 = 1.0;
 /// log10 of the share of Chinese punctuation among characters, for
 /// [`likelihood`]...
 const PUNCTUATION: f64 = -2.0;
-/// ...and of anything else neither ideograph nor punctuation.
-const OTHER: f64 = -4.0;
+/// ...and of anything else neither ideograph nor punctuation: a full-width
+/// letter between ideographs is most often a `，` read one off (`a3` and the
+/// trail byte of the next character).
+const OTHER: f64 = -8.0;
 
 /// What the island pass did to a line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -369,7 +371,7 @@ impl<'a> Island<'a> {
         };
         // Readings of different lengths compare by their mean transition.
         let reads_well = |text: &str| {
-            let window = format!("{}{text}{follow}", self.before_char);
+            let window = format!("{}{text}", self.before_char);
             likelihood(&window, tables) / window.chars().count() as f64 >= MIN_MEAN_LIKELIHOOD
         };
         // The bytes that may end the island, and what must be read from them.

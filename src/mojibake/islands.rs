@@ -483,36 +483,59 @@ impl<'a> Island<'a> {
             let context = (self.before_char, follow.chars().next());
             // The likeliest reading with one dropped pair, then with one
             // more where that reads clearly better again.
-            let with_drop = |x: u8, m: &[u8]| -> Option<(f64, String, Vec<u8>)> {
-                dropped_pairs(x, m, tail, context, tables)
+            // Readings with one dropped pair more than `m`, the likeliest
+            // first.
+            let with_drop = |x: u8, m: &[u8]| -> Vec<Reading> {
+                let mut found: Vec<Reading> = dropped_pairs(x, m, tail, context, tables)
                     .into_iter()
                     .filter_map(|(at, pair)| {
                         let mut dropped = m.to_vec();
                         dropped.splice(at..at, pair);
-                        let (found, text) = read(&body(&[x], &dropped, None))?;
-                        Some((found, text, dropped))
+                        let (score, text) = read(&body(&[x], &dropped, None))?;
+                        Some(Reading {
+                            x,
+                            score,
+                            text,
+                            middle: dropped,
+                        })
                     })
-                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .collect();
+                found.sort_by(|a, b| b.score.total_cmp(&a.score));
+                found.truncate(DROPPED_BEAM);
+                found
             };
-            let mut found = near
+            // A beam of the likeliest readings with one dropped pair, two,
+            // three; each must read clearly better than the one it grew from.
+            let mut beam: Vec<(f64, Reading)> = near
                 .iter()
                 .filter(|_| guessing)
-                .flat_map(|&m| swallowed.iter().map(move |&x| (x, m)))
-                .filter_map(|(x, m)| Some((x, with_drop(x, m)?)))
-                .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0));
-            let mut bar = bar;
-            let mut accepted = None;
-            for _ in 0..MAX_DROPPED {
-                let Some((x, (score, text, dropped))) = found.take() else {
-                    break;
-                };
-                if score < bar || !is_plain(&text) || !reads_well(&text) {
+                .flat_map(|&m| swallowed.iter().flat_map(move |&x| with_drop(x, m)))
+                .map(|reading| (bar, reading))
+                .collect();
+            let mut accepted: Option<Reading> = None;
+            for round in 0..MAX_DROPPED {
+                beam.retain(|(bar, r)| r.score >= *bar && is_plain(&r.text) && reads_well(&r.text));
+                beam.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+                beam.truncate(DROPPED_BEAM);
+                if let Some((_, best)) = beam.first() {
+                    if accepted.as_ref().is_none_or(|a| best.score > a.score) {
+                        accepted = Some(best.clone());
+                    }
+                }
+                if round + 1 == MAX_DROPPED {
                     break;
                 }
-                accepted = Some(text);
-                bar = score + MIN_DROPPED_GAIN;
-                found = with_drop(x, &dropped).map(|more| (x, more));
+                beam = beam
+                    .iter()
+                    .flat_map(|(_, r)| {
+                        let bar = r.score + MIN_DROPPED_GAIN;
+                        with_drop(r.x, &r.middle)
+                            .into_iter()
+                            .map(move |more| (bar, more))
+                    })
+                    .collect();
             }
+            let accepted = accepted.map(|r| r.text);
             return accepted.or_else(|| exact.into_iter().next().map(|(_, text, _)| text));
         }
         // Lost for good: the swallowed byte, then the folded `？`s.
@@ -610,6 +633,17 @@ fn ascii_punctuation(line: &str) -> Option<u8> {
         .filter(|&(uses, _)| uses > 0)
         .max()
         .map(|(_, mark)| mark)
+}
+
+/// A reading of an island with dropped pairs restored.
+#[derive(Clone)]
+struct Reading {
+    /// The swallowed byte.
+    x: u8,
+    score: f64,
+    text: String,
+    /// The bytes read one off, with the dropped pairs back.
+    middle: Vec<u8>,
 }
 
 /// Whether `closer` closes a bracket or quotation that `line` opened and
@@ -760,6 +794,9 @@ const DROPPED_CANDIDATES: usize = 12;
 /// The longest stretch read one off, in bytes, inside which lost bytes are
 /// guessed (a `?`'s swallowed byte, a dropped private-use pair).
 const MAX_GUESSED_BYTES: usize = 48;
+/// How many readings with dropped pairs are carried from one dropped pair
+/// to the next.
+const DROPPED_BEAM: usize = 4;
 /// How many private-use pairs an island may have lost.
 const MAX_DROPPED: usize = 3;
 /// How many of the readings of an island's `?`s a dropped pair is looked

@@ -61,6 +61,8 @@ const CLOSING_BONUS: f64 = 1.0;
 /// log10 of the share of Chinese punctuation among characters, for
 /// [`likelihood`]...
 const PUNCTUATION: f64 = -2.0;
+/// ...of digits, which come in runs (`１９９８年`)...
+const DIGIT: f64 = -2.5;
 /// ...and of anything else neither ideograph nor punctuation: a full-width
 /// letter between ideographs is most often a `，` read one off (`a3` and the
 /// trail byte of the next character).
@@ -381,7 +383,9 @@ impl<'a> Island<'a> {
             Resync::End | Resync::Swallowed(_) => (0x40..=0xFEu8).filter(|&b| b != 0x7F).collect(),
         };
         // `body`: the bytes before the one that ended the island.
-        let read = |body: &[u8]| -> Option<(f64, String)> {
+        // With `loose`, a reading may keep private-use characters: one
+        // that more restored pairs may mend.
+        let read_with = |body: &[u8], loose: bool| -> Option<(f64, String)> {
             tails
                 .iter()
                 .filter_map(|&tail| {
@@ -390,7 +394,14 @@ impl<'a> Island<'a> {
                     bytes.push(tail);
                     let (text, malformed) = GBK.decode_without_bom_handling(&bytes);
                     // Bytes paired up right make no ASCII.
-                    if malformed || !reads_cleanly(&text) || text.bytes().any(|b| b.is_ascii()) {
+                    if malformed || text.bytes().any(|b| b.is_ascii()) {
+                        return None;
+                    }
+                    let clean = match loose {
+                        true => reads_cleanly(&text.replace(is_private_use, "")),
+                        false => reads_cleanly(&text),
+                    };
+                    if !clean {
                         return None;
                     }
                     let mut text = text.into_owned();
@@ -416,6 +427,7 @@ impl<'a> Island<'a> {
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         };
+        let read = |body: &[u8]| read_with(body, false);
         let best = |bodies: &mut dyn Iterator<Item = Vec<u8>>| {
             bodies
                 .filter_map(|body| read(&body))
@@ -491,7 +503,7 @@ impl<'a> Island<'a> {
                     .filter_map(|(at, pair)| {
                         let mut dropped = m.to_vec();
                         dropped.splice(at..at, pair);
-                        let (score, text) = read(&body(&[x], &dropped, None))?;
+                        let (score, text) = read_with(&body(&[x], &dropped, None), true)?;
                         Some(Reading {
                             x,
                             score,
@@ -506,6 +518,7 @@ impl<'a> Island<'a> {
             };
             // A beam of the likeliest readings with one dropped pair, two,
             // three; each must read clearly better than the one it grew from.
+            let root = bar;
             let mut beam: Vec<(f64, Reading)> = near
                 .iter()
                 .filter(|_| guessing)
@@ -514,10 +527,16 @@ impl<'a> Island<'a> {
                 .collect();
             let mut accepted: Option<Reading> = None;
             for round in 0..MAX_DROPPED {
-                beam.retain(|(bar, r)| r.score >= *bar && is_plain(&r.text) && reads_well(&r.text));
+                // Readings that still hold a private-use character are not
+                // taken, but may grow into one that is.
+                beam.retain(|(bar, r)| r.score >= *bar);
                 beam.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
                 beam.truncate(DROPPED_BEAM);
-                if let Some((_, best)) = beam.first() {
+                let taken = beam
+                    .iter()
+                    .map(|(_, r)| r)
+                    .find(|r| is_plain(&r.text) && reads_well(&r.text));
+                if let Some(best) = taken {
                     if accepted.as_ref().is_none_or(|a| best.score > a.score) {
                         accepted = Some(best.clone());
                     }
@@ -528,7 +547,7 @@ impl<'a> Island<'a> {
                 beam = beam
                     .iter()
                     .flat_map(|(_, r)| {
-                        let bar = r.score + MIN_DROPPED_GAIN;
+                        let bar = (r.score + MIN_DROPPED_GAIN).max(root);
                         with_drop(r.x, &r.middle)
                             .into_iter()
                             .map(move |more| (bar, more))
@@ -692,8 +711,8 @@ fn annotation_at(rest: &str) -> Option<&str> {
 
 /// log10 of how likely `text` is as Chinese, by the bigram model of
 /// [`freq::transition`]: ideographs by their transitions (in Simplified),
-/// the common Chinese punctuation at a fixed share, anything else (`＃`,
-/// full-width letters) as a rarity.
+/// the common Chinese punctuation and digits at fixed shares, anything else
+/// (`＃`, full-width letters) as a rarity.
 fn likelihood(text: &str, tables: &ScriptTables) -> f64 {
     let mut previous = ' ';
     let mut sum = 0.0;
@@ -703,9 +722,10 @@ fn likelihood(text: &str, tables: &ScriptTables) -> f64 {
             sum += freq::transition(previous, c);
             previous = c;
         } else {
-            sum += if "，。、；：？！“”‘’「」『』《》（）…—·".contains(c)
-            {
+            sum += if is_common_mark(c) {
                 PUNCTUATION
+            } else if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+                DIGIT
             } else {
                 OTHER
             };
@@ -893,6 +913,10 @@ fn dropped_pairs(
 /// Whether `c` is one of the punctuation marks of running Chinese text.
 fn is_common_mark(c: char) -> bool {
     "，。、；：？！“”‘’「」『』《》（）…—·".contains(c)
+}
+
+fn is_private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
 }
 
 /// Whether a reading holds no mojibake symbols (private-use characters

@@ -255,8 +255,10 @@ impl<'a> Island<'a> {
                 None => break,
             }
         }
-        if short.is_some() && !matches!(rest.as_bytes().get(middle_len), Some(0x40..=0x7E)) {
-            middle_len = short.unwrap_or(middle_len);
+        if let Some(short) = short {
+            if !matches!(rest.as_bytes().get(middle_len), Some(0x40..=0x7E)) {
+                middle_len = short;
+            }
         }
         let middle = &rest[..middle_len];
         let after = &rest[middle_len..];
@@ -433,18 +435,7 @@ impl<'a> Island<'a> {
                 .filter_map(|body| read(&body))
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         };
-        let body = |head: &[u8], middle: &[u8], inserted: Option<(usize, [u8; 2])>| {
-            let mut bytes = head.to_vec();
-            match inserted {
-                Some((at, pair)) => {
-                    bytes.extend_from_slice(&middle[..at]);
-                    bytes.extend_from_slice(&pair);
-                    bytes.extend_from_slice(&middle[at..]);
-                }
-                None => bytes.extend_from_slice(middle),
-            }
-            bytes
-        };
+        let body = |head: &[u8], middle: &[u8]| [head, middle].concat();
         // The swallowed byte, where the annotation names it: the second
         // byte of a character read so whose first byte ends the character
         // before the `?`. The converter annotates Traditional characters;
@@ -470,7 +461,7 @@ impl<'a> Island<'a> {
             let mut exact: Vec<(f64, String, &[u8])> = middles
                 .iter()
                 .filter_map(|m| {
-                    let (found, text) = best(&mut swallowed.iter().map(|&x| body(&[x], m, None)))?;
+                    let (found, text) = best(&mut swallowed.iter().map(|&x| body(&[x], m)))?;
                     Some((found, text, m.as_slice()))
                 })
                 .collect();
@@ -493,8 +484,6 @@ impl<'a> Island<'a> {
                 _ => exact.iter().take(DROPPED_MIDDLES).map(|e| e.2).collect(),
             };
             let context = (self.before_char, follow.chars().next());
-            // The likeliest reading with one dropped pair, then with one
-            // more where that reads clearly better again.
             // Readings with one dropped pair more than `m`, the likeliest
             // first.
             let with_drop = |x: u8, m: &[u8]| -> Vec<Reading> {
@@ -503,7 +492,7 @@ impl<'a> Island<'a> {
                     .filter_map(|(at, pair)| {
                         let mut dropped = m.to_vec();
                         dropped.splice(at..at, pair);
-                        let (score, text) = read_with(&body(&[x], &dropped, None), true)?;
+                        let (score, text) = read_with(&body(&[x], &dropped), true)?;
                         Some(Reading {
                             x,
                             score,
@@ -566,7 +555,7 @@ impl<'a> Island<'a> {
             let mut head = head.clone();
             lead_bytes().map(move |x| {
                 head[0] = x;
-                body(&head, m, None)
+                body(&head, m)
             })
         });
         let (_, text) = best(&mut guesses)?;
@@ -585,19 +574,10 @@ fn fill_slots(
     tail: Option<u8>,
     tables: &ScriptTables,
 ) -> Vec<Vec<u8>> {
-    let han = |pair: [u8; 2]| {
-        pair_char(GBK, pair)
-            .filter(|&c| is_han(c))
-            .map(|c| tables.simplified(c).unwrap_or(c))
-    };
+    let han = |pair| han_pair(pair, tables);
+    let byte = |i| byte_after(middle, tail, i);
     let mut filled = vec![middle.to_vec()];
     for &slot in slots {
-        let byte = |i: usize| {
-            middle
-                .get(i)
-                .copied()
-                .or(tail.filter(|_| i == middle.len()))
-        };
         let Some(trail) = byte(slot + 2) else {
             return Vec::new();
         };
@@ -652,6 +632,22 @@ fn ascii_punctuation(line: &str) -> Option<u8> {
         .filter(|&(uses, _)| uses > 0)
         .max()
         .map(|(_, mark)| mark)
+}
+
+/// The ideograph GBK reads `pair` as, in its Simplified form, if it is one.
+fn han_pair(pair: [u8; 2], tables: &ScriptTables) -> Option<char> {
+    pair_char(GBK, pair)
+        .filter(|&c| is_han(c))
+        .map(|c| tables.simplified(c).unwrap_or(c))
+}
+
+/// Byte `i` of `middle`, or, just past its end, `tail`: the ASCII byte that
+/// ended the island and makes a character with its last byte.
+fn byte_after(middle: &[u8], tail: Option<u8>, i: usize) -> Option<u8> {
+    middle
+        .get(i)
+        .copied()
+        .or(tail.filter(|_| i == middle.len()))
 }
 
 /// A reading of an island with dropped pairs restored.
@@ -852,14 +848,8 @@ fn dropped_pairs(
         (&[0xA1..=0xA7], 0x81..=0xA0),
     ];
     let simplified = |c: char| tables.simplified(c).unwrap_or(c);
-    let han = |pair: [u8; 2]| pair_char(GBK, pair).filter(|&c| is_han(c)).map(simplified);
-    // Bytes after `middle`: its last one and `tail` make a character.
-    let byte = |i: usize| {
-        middle
-            .get(i)
-            .copied()
-            .or(tail.filter(|_| i == middle.len()))
-    };
+    let han = |pair| han_pair(pair, tables);
+    let byte = |i| byte_after(middle, tail, i);
     let top = |mut found: Vec<(f64, u8)>| {
         found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
         found.truncate(DROPPED_CANDIDATES);

@@ -6,10 +6,12 @@
 //! call that cleans releases the GIL; `clean_many` also spreads a batch
 //! over rayon's threads, keeping its order.
 
-use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyValueError};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{mpsc, Arc};
+
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
-use rayon::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
 use zhclean::annotation::AnnotationMode;
 use zhclean::unicode::HygieneClasses;
 use zhclean::{ConvertError, Options, Stage};
@@ -115,9 +117,23 @@ impl Settings {
 /// picklable (it is rebuilt from its settings).
 #[pyclass(module = "zhclean._zhclean", name = "Cleaner", frozen)]
 struct PyCleaner {
-    cleaner: zhclean::Cleaner,
+    cleaner: Arc<zhclean::Cleaner>,
     settings: Settings,
 }
+
+/// `clean_many` hands documents to its threads in batches of about this
+/// many bytes: enough that a hand-over costs nothing, few enough that the
+/// GIL-held work at either end (a `str` into UTF-8, the clean UTF-8 back
+/// into a `str`) overlaps the cleaning instead of preceding and following
+/// it.
+const BATCH_BYTES: usize = 256 << 10;
+/// Batches handed out and not yet back, per thread: the threads never
+/// wait for the next, and memory stays a few megabytes a thread.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// What a thread of `clean_many` sends back: where its batch starts, and
+/// the clean texts (or the panic that stopped it).
+type Batch = (usize, std::thread::Result<Vec<String>>);
 
 #[pymethods]
 impl PyCleaner {
@@ -191,7 +207,10 @@ impl PyCleaner {
         let cleaner = py
             .allow_threads(|| zhclean::Cleaner::new(options))
             .map_err(build_error)?;
-        Ok(PyCleaner { cleaner, settings })
+        Ok(PyCleaner {
+            cleaner: Arc::new(cleaner),
+            settings,
+        })
     }
 
     /// Cleans `text` and returns the clean text.
@@ -235,13 +254,18 @@ impl PyCleaner {
 
     /// Cleans each of `texts`, on `threads` threads (default: every core),
     /// without the GIL; the results in the order of `texts`.
+    ///
+    /// The calling thread turns texts into UTF-8 and clean UTF-8 back into
+    /// `str` objects, which needs the GIL, batch by batch while the other
+    /// threads clean: on two cores that work would otherwise be a quarter
+    /// of the call.
     #[pyo3(signature = (texts, threads = None))]
-    fn clean_many(
+    fn clean_many<'py>(
         &self,
-        py: Python<'_>,
-        texts: Vec<String>,
+        py: Python<'py>,
+        texts: Vec<Bound<'py, PyString>>,
         threads: Option<usize>,
-    ) -> PyResult<Vec<String>> {
+    ) -> PyResult<Vec<Bound<'py, PyString>>> {
         let pool = match threads {
             Some(0) => {
                 return Err(PyValueError::new_err(
@@ -256,16 +280,60 @@ impl PyCleaner {
             ),
             None => None,
         };
-        let clean_all = || -> Vec<String> {
-            texts
-                .par_iter()
-                .map(|text| self.cleaner.clean(text).text)
-                .collect()
-        };
-        Ok(py.allow_threads(|| match &pool {
-            Some(pool) => pool.install(clean_all),
-            None => clean_all(),
-        }))
+        let workers = pool.as_ref().map_or_else(
+            rayon::current_num_threads,
+            rayon::ThreadPool::current_num_threads,
+        );
+        let (done, mut finished) = mpsc::channel::<Batch>();
+        let mut results: Vec<Option<Bound<'py, PyString>>> = texts.iter().map(|_| None).collect();
+        let (mut next, mut in_flight) = (0, 0);
+        loop {
+            while in_flight < workers * BATCHES_IN_FLIGHT && next < texts.len() {
+                let start = next;
+                let (mut batch, mut bytes) = (Vec::new(), 0);
+                while next < texts.len() && bytes < BATCH_BYTES {
+                    let text: String = texts[next].extract()?;
+                    bytes += text.len();
+                    batch.push(text);
+                    next += 1;
+                }
+                let cleaner = Arc::clone(&self.cleaner);
+                let done = done.clone();
+                let job = move || {
+                    let cleaned = panic::catch_unwind(AssertUnwindSafe(|| {
+                        batch.iter().map(|text| cleaner.clean(text).text).collect()
+                    }));
+                    // The receiver is gone only if the call already failed.
+                    let _ = done.send((start, cleaned));
+                };
+                match &pool {
+                    Some(pool) => pool.spawn(job),
+                    None => rayon::spawn(job),
+                }
+                in_flight += 1;
+            }
+            if in_flight == 0 {
+                break;
+            }
+            // A receiver is not shared between threads, so it goes along.
+            let received;
+            (finished, received) = py.allow_threads(move || {
+                let received = finished.recv();
+                (finished, received)
+            });
+            let (start, cleaned) = received
+                .map_err(|_| PyRuntimeError::new_err("zhclean's threads stopped answering"))?;
+            in_flight -= 1;
+            let cleaned = cleaned.map_err(|_| {
+                PyRuntimeError::new_err(
+                    "zhclean panicked while cleaning this batch; please report it with the texts",
+                )
+            })?;
+            for (slot, text) in results[start..].iter_mut().zip(cleaned) {
+                *slot = Some(PyString::new(py, &text));
+            }
+        }
+        Ok(results.into_iter().flatten().collect())
     }
 
     /// The keyword arguments this cleaner was built with.

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use super::MIN_HAN;
 use crate::freq;
 use crate::script::{is_han, ScriptTables};
+use crate::unicode::char_at;
 
 /// Word pairs in a row that mark a line as partly good (four characters
 /// that read as words: `发展残疾人事业` has five).
@@ -74,12 +75,27 @@ fn neighbour_pairs<'a>(
     text: &'a str,
     tables: &'a ScriptTables,
 ) -> impl Iterator<Item = Option<bool>> + 'a {
+    let classes = char_classes(tables);
+    let bytes = text.as_bytes();
+    let mut at = 0;
     let mut previous = None;
-    text.chars().filter(|c| !c.is_whitespace()).map(move |c| {
-        let c = is_han(c).then(|| tables.simplified(c).unwrap_or(c));
+    std::iter::from_fn(move || loop {
+        if at >= bytes.len() {
+            return None;
+        }
+        let (code, len) = char_at(bytes, at);
+        at += len;
+        let class = class_at(classes, code, tables);
+        if class & BLANK != 0 {
+            continue;
+        }
+        let c = (class & HAN != 0)
+            .then(|| char::from_u32(code))
+            .flatten()
+            .map(|c| tables.simplified(c).unwrap_or(c));
         let pair = previous.zip(c).map(|(a, b)| freq::is_word_pair(a, b));
         previous = c;
-        pair
+        return Some(pair);
     })
 }
 
@@ -141,14 +157,15 @@ pub(super) fn evidence(line: &str, tables: &ScriptTables) -> Option<Evidence> {
 pub(super) fn suspect(line: &str, tables: &ScriptTables) -> Option<Evidence> {
     let classes = char_classes(tables);
     let (mut han, mut common, mut symbols) = (0usize, 0usize, 0usize);
-    for c in line.chars().filter(|c| !c.is_ascii()) {
-        let class = match classes.get(c as usize) {
-            Some(&class) => class,
-            None => class_of(c, tables),
-        };
-        han += usize::from(class & HAN != 0);
-        common += usize::from(class & COMMON != 0);
-        symbols += usize::from(class & SYMBOL != 0);
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let (code, len) = char_at(bytes, at);
+        at += len;
+        let class = class_at(classes, code, tables);
+        han += usize::from(class & HAN);
+        common += usize::from(class & COMMON) >> 1;
+        symbols += usize::from(class & SYMBOL) >> 2;
     }
     let mostly_rare = common * 2 < han.max(1);
     if mostly_rare && (symbols > 0 || han > 0) {
@@ -189,9 +206,12 @@ pub(super) fn suspect(line: &str, tables: &ScriptTables) -> Option<Evidence> {
 const HAN: u8 = 1;
 const COMMON: u8 = 2;
 const SYMBOL: u8 = 4;
+/// White space, which [`neighbour_pairs`] looks past.
+const BLANK: u8 = 8;
 
 /// What [`evidence`] asks of each character of the Basic Multilingual
-/// Plane: an ideograph, a common one, a mojibake symbol or zhuyin.
+/// Plane: an ideograph, a common one, a mojibake symbol or zhuyin, or
+/// white space.
 fn char_classes(tables: &ScriptTables) -> &'static [u8] {
     static CLASSES: OnceLock<Box<[u8]>> = OnceLock::new();
     CLASSES.get_or_init(|| {
@@ -201,14 +221,26 @@ fn char_classes(tables: &ScriptTables) -> &'static [u8] {
     })
 }
 
-fn class_of(c: char, tables: &ScriptTables) -> u8 {
-    if is_han(c) {
-        HAN | if is_common(c, tables) { COMMON } else { 0 }
-    } else if is_mojibake_symbol(c) || is_bopomofo(c) {
-        SYMBOL
-    } else {
-        0
+/// The class of the character `code`, from the table in the Basic
+/// Multilingual Plane.
+#[inline(always)]
+fn class_at(classes: &[u8], code: u32, tables: &ScriptTables) -> u8 {
+    match classes.get(code as usize) {
+        Some(&class) => class,
+        None => char::from_u32(code).map_or(0, |c| class_of(c, tables)),
     }
+}
+
+fn class_of(c: char, tables: &ScriptTables) -> u8 {
+    let blank = if c.is_whitespace() { BLANK } else { 0 };
+    blank
+        | if is_han(c) {
+            HAN | if is_common(c, tables) { COMMON } else { 0 }
+        } else if is_mojibake_symbol(c) || is_bopomofo(c) {
+            SYMBOL
+        } else {
+            0
+        }
 }
 
 pub(super) fn is_mojibake_symbol(c: char) -> bool {

@@ -30,6 +30,8 @@
 //! multi-syllable word glosses; otherwise every annotation in it is kept. The
 //! report says which way the document went and why.
 
+use std::cell::RefCell;
+
 use pinyin::ToPinyinMulti;
 use serde::Serialize;
 
@@ -91,7 +93,6 @@ const MAX_LETTERS: usize = 6;
 /// removes them.
 pub fn strip(text: &str, mode: AnnotationMode) -> (String, AnnotationCounts) {
     let tables = ScriptTables::get();
-    let mut readings = Readings::default();
     let mut counts = AnnotationCounts::default();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut from = 0;
@@ -107,11 +108,7 @@ pub fn strip(text: &str, mode: AnnotationMode) -> (String, AnnotationCounts) {
         match parsed {
             Parsed::Syllable(len, syllable) | Parsed::CutOff(len, syllable) => {
                 let cut_off = matches!(parsed, Parsed::CutOff(..));
-                if readings
-                    .of(han, tables)
-                    .iter()
-                    .any(|r| r.read_as(&syllable, cut_off))
-                {
+                if has_reading(han, &syllable, cut_off, tables) {
                     counts.verified += 1;
                     counts.on_traditional += usize::from(tables.simplified(han).is_some());
                     spans.push((at, at + len));
@@ -206,9 +203,7 @@ pub(crate) fn is_syllable(written: &str) -> bool {
 /// annotation may have been meant for.
 pub(crate) fn reads_as(han: char, written: &str, tables: &ScriptTables) -> Option<bool> {
     let written = parse_syllable(written)?;
-    Some(any_reading(han, tables, |reading| {
-        reading.read_as(&written, false)
-    }))
+    Some(has_reading(han, &written, false, tables))
 }
 
 /// A pinyin syllable reduced to plain letters (`ü` as `v`) and its tone
@@ -355,41 +350,36 @@ fn split_tone(c: char) -> Option<(u8, Option<u8>)> {
     }
 }
 
-/// The readings of characters met so far in a document, looked up once
-/// each: an injected page annotates the same few hundred characters over
-/// and over.
-#[derive(Default)]
-struct Readings {
-    cache: IntMap<char, Vec<Syllable>>,
-}
-
-impl Readings {
-    /// Every reading of `han` and of its Simplified form.
-    fn of(&mut self, han: char, tables: &ScriptTables) -> &[Syllable] {
-        self.cache.entry(han).or_insert_with(|| {
-            let mut all = Vec::new();
-            any_reading(han, tables, |reading| {
-                all.push(*reading);
-                false
-            });
-            all
-        })
+/// Whether `han` (or its Simplified form) reads as `written`, asked of
+/// the readings of characters met so far on this thread: pages annotate
+/// the same few thousand characters over and over, and a reading parsed
+/// once serves every later document.
+fn has_reading(han: char, written: &Syllable, cut_off: bool, tables: &ScriptTables) -> bool {
+    thread_local! {
+        static READINGS: RefCell<IntMap<char, Box<[Syllable]>>> = RefCell::default();
     }
+    READINGS.with_borrow_mut(|readings| {
+        readings
+            .entry(han)
+            .or_insert_with(|| readings_of(han, tables))
+            .iter()
+            .any(|r| r.read_as(written, cut_off))
+    })
 }
 
-/// Whether any reading of `han` or of its Simplified form meets `test`
-/// (a reading without a tone mark is neutral, tone 0). Looked up where
-/// needed: the `pinyin` tables are static, so this allocates nothing.
-fn any_reading(han: char, tables: &ScriptTables, mut test: impl FnMut(&Syllable) -> bool) -> bool {
+/// Every reading of `han` and of its Simplified form, from the `pinyin`
+/// crate's table (a reading without a tone mark is neutral, tone 0).
+fn readings_of(han: char, tables: &ScriptTables) -> Box<[Syllable]> {
     std::iter::once(han)
         .chain(tables.simplified(han))
         .filter_map(|c| c.to_pinyin_multi())
         .flat_map(|multi| multi.into_iter())
         .filter_map(|reading| parse_syllable(reading.with_tone()))
-        .any(|mut reading| {
+        .map(|mut reading| {
             reading.tone.get_or_insert(0);
-            test(&reading)
+            reading
         })
+        .collect()
 }
 
 impl Syllable {

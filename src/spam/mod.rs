@@ -353,8 +353,9 @@ struct Page {
 impl Page {
     fn observe(lines: &[LineScan]) -> Page {
         let mut script = ScriptCounts::default();
-        let mut seen: IntMap<u64, u32> = IntMap::default();
         let non_blank = lines.len();
+        let mut seen: IntMap<u64, u32> =
+            IntMap::with_capacity_and_hasher(non_blank, Default::default());
         let mut isolated = 0;
         for (i, line) in lines.iter().enumerate() {
             isolated += usize::from(is_isolated(lines, i));

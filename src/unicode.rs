@@ -129,7 +129,6 @@ pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts
     } else {
         text
     };
-    let ideographs = classes.ideographs.then(ideograph_table);
     let mut out = String::with_capacity(text.len());
     // Runs of characters no class touches are copied whole; only the bytes
     // that can start such a character are looked at.
@@ -148,49 +147,66 @@ pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts
         if !may_change(c) {
             continue;
         }
+        // A line end after a character copied as it is, and no blank, stays
+        // as it is: most stops are these.
+        if c == '\n' && copied < at && !text[..at].ends_with(TRAILING_BLANKS) {
+            continue;
+        }
         let next = text[from..].chars().next();
         out.push_str(&text[copied..at]);
         copied = from;
-        match c {
-            '\r' if classes.whitespace => {
-                if next != Some('\n') {
-                    push_newline(&mut out);
-                }
-            }
-            '\n' if classes.whitespace => push_newline(&mut out),
-            '\u{200D}'
-                if classes.invisible
-                    && text[..at].chars().next_back().is_some_and(is_emoji)
-                    && next.is_some_and(is_emoji) =>
-            {
-                out.push(c)
-            }
-            c if classes.invisible && is_invisible(c) => counts.invisible_removed += 1,
-            c if classes.invisible && c != '\t' && c != '\n' && c != '\r' && c.is_control() => {
-                counts.controls_removed += 1
-            }
-            mut c => {
-                if let Some(unified) = ideographs
-                    .filter(|_| is_look_alike_block(c))
-                    .and_then(|t| t.get(&c))
-                {
-                    c = *unified;
-                    counts.ideographs_unified += 1;
-                } else if classes.width && is_full_width_alphanumeric(c) {
-                    c = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
-                    counts.width_folded += 1;
-                } else if classes.whitespace && c == '\u{A0}' {
-                    c = ' ';
-                }
-                out.push(c);
-            }
-        }
+        rewrite(c, &text[..at], next, classes, &mut counts, &mut out);
     }
     out.push_str(&text[copied..]);
     if classes.whitespace {
         trim_trailing_blanks(&mut out);
     }
     (out, counts)
+}
+
+/// Writes to `out` what the classes make of `c`, a character that
+/// [`may_change`] admits; `before` is the text before it, `next` the
+/// character after.
+fn rewrite(
+    c: char,
+    before: &str,
+    next: Option<char>,
+    classes: HygieneClasses,
+    counts: &mut HygieneCounts,
+    out: &mut String,
+) {
+    match c {
+        '\r' if classes.whitespace => {
+            if next != Some('\n') {
+                push_newline(out);
+            }
+        }
+        '\n' if classes.whitespace => push_newline(out),
+        '\u{200D}'
+            if classes.invisible
+                && before.chars().next_back().is_some_and(is_emoji)
+                && next.is_some_and(is_emoji) =>
+        {
+            out.push(c)
+        }
+        c if classes.invisible && is_invisible(c) => counts.invisible_removed += 1,
+        c if classes.invisible && c != '\t' && c != '\n' && c != '\r' && c.is_control() => {
+            counts.controls_removed += 1
+        }
+        mut c => {
+            let look_alike = classes.ideographs && is_look_alike_block(c);
+            if let Some(unified) = look_alike.then(ideograph_table).and_then(|t| t.get(&c)) {
+                c = *unified;
+                counts.ideographs_unified += 1;
+            } else if classes.width && is_full_width_alphanumeric(c) {
+                c = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+                counts.width_folded += 1;
+            } else if classes.whitespace && c == '\u{A0}' {
+                c = ' ';
+            }
+            out.push(c);
+        }
+    }
 }
 
 /// The bytes that start a character [`may_change`] admits: ASCII controls
@@ -214,14 +230,17 @@ static MAY_START_CHANGE: [bool; 256] = {
     table
 };
 
-/// Whether some class may change `c`: controls and line breaks, and the
-/// blocks of invisible characters, radicals, compatibility ideographs and
-/// full-width forms. Everything else, nearly all text, is copied in runs.
+/// Whether some class may change `c`: controls and line breaks, the
+/// no-break space, invisible format characters, radicals, compatibility
+/// ideographs and full-width letters and digits. Everything else, nearly
+/// all text (quotation marks and full-width punctuation too), is copied in
+/// runs.
 #[inline]
 fn may_change(c: char) -> bool {
     matches!(c as u32,
-        0x00..=0x1F | 0x7F..=0xAD | 0x034F | 0x061C | 0x180E | 0x2000..=0x206F | 0x2E80..=0x2FDF
-        | 0xF900..=0xFAFF | 0xFEFF | 0xFF10..=0xFF5A | 0xFFF9..=0xFFFB | 0x2F800..=0x2FA1F)
+        0x00..=0x1F | 0x7F..=0xA0 | 0xAD | 0x034F | 0x061C | 0x180E | 0x200B..=0x200F
+        | 0x202A..=0x202E | 0x2060..=0x206F | 0x2E80..=0x2FDF | 0xF900..=0xFAFF | 0xFEFF
+        | 0xFF10..=0xFF5A | 0xFFF9..=0xFFFB | 0x2F800..=0x2FA1F)
 }
 
 fn push_newline(out: &mut String) {
@@ -229,10 +248,11 @@ fn push_newline(out: &mut String) {
     out.push('\n');
 }
 
+/// The blanks trimmed from the ends of lines.
+const TRAILING_BLANKS: [char; 4] = [' ', '\t', '\u{3000}', '\u{A0}'];
+
 fn trim_trailing_blanks(out: &mut String) {
-    let kept = out
-        .trim_end_matches([' ', '\t', '\u{3000}', '\u{A0}'])
-        .len();
+    let kept = out.trim_end_matches(TRAILING_BLANKS).len();
     out.truncate(kept);
 }
 
@@ -485,6 +505,36 @@ mod tests {
             .filter(|c| !MAY_START_CHANGE[usize::from(c.encode_utf8(&mut buffer).as_bytes()[0])])
             .collect();
         assert!(missed.is_empty(), "{missed:?}");
+    }
+
+    #[test]
+    fn no_class_changes_a_character_that_may_not_change() {
+        let all = HygieneClasses {
+            width: true,
+            ..HygieneClasses::default()
+        };
+        let changed: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| !may_change(c))
+            .filter(|&c| {
+                let (mut out, mut counts) = ("中".to_string(), HygieneCounts::default());
+                rewrite(c, "中", Some('文'), all, &mut counts, &mut out);
+                out != format!("中{c}") || counts != HygieneCounts::default()
+            })
+            .collect();
+        assert!(changed.is_empty(), "{changed:?}");
+    }
+
+    #[test]
+    fn line_ends_trim_the_blanks_before_them() {
+        for (text, clean_text) in [
+            ("一行 \n二行", "一行\n二行"),
+            ("一行\u{3000}\u{200B}\n二行", "一行\n二行"),
+            ("一行\u{A0}\n二行 \n", "一行\n二行\n"),
+            ("一行 二行\n三行\n", "一行 二行\n三行\n"),
+        ] {
+            assert_eq!(clean(text).0, clean_text, "{text:?}");
+        }
     }
 
     #[test]

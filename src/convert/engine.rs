@@ -318,9 +318,7 @@ fn apply_dense(
                     entry = Dense::SLOW;
                 }
                 if entry & Dense::SLOW == 0 {
-                    if let Some(value) = char::from_u32(entry & Dense::CHAR) {
-                        out.push(value);
-                    }
+                    push_output(out, entry);
                     let changed = (entry >> 30) as usize & 1;
                     changes += changed;
                     events += changed;
@@ -364,6 +362,20 @@ fn apply_dense(
     }
     out.push_str(&text[copied..]);
     Some(changes)
+}
+
+/// Appends the output character of the dense table's `entry`.
+#[inline(always)]
+fn push_output(out: &mut String, entry: u32) {
+    let (bytes, len) = Dense::output(entry);
+    // SAFETY: the table holds the UTF-8 bytes of one character, then zero
+    // bytes, and their number (see `Matcher::dense`): all four bytes are
+    // whole characters (NUL after the first), and what is kept of them is
+    // the one character. A fixed four-byte write is a single store.
+    let buffer = unsafe { out.as_mut_vec() };
+    let end = buffer.len() + len;
+    buffer.extend_from_slice(&bytes.to_le_bytes());
+    buffer.truncate(end);
 }
 
 /// The position `chars` characters before `pos` in `text`, but not before

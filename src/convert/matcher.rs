@@ -137,13 +137,14 @@ pub(crate) struct Simple {
 }
 
 /// A table of what a single pass does with each BMP character: its
-/// one-character output, whether that changes the text, and whether a longer
-/// key may start there (then the pair filter decides whether to look), or
-/// [`Dense::SLOW`]: match the slow way. Each character then costs one table
-/// read and no unpredictable branch, which matters for Traditional text
-/// where converted and unconverted characters alternate at random.
+/// one-character output as UTF-8 bytes, whether that changes the text, and
+/// whether a longer key may start there (then the pair filter decides
+/// whether to look), or [`Dense::SLOW`]: match the slow way. Each character
+/// then costs one table read, a write of its bytes, and no unpredictable
+/// branch, which matters for Traditional text where converted and
+/// unconverted characters alternate at random.
 pub(crate) struct Dense {
-    table: Box<[u32]>,
+    table: Box<[u32; 0x10000]>,
     /// The characters that change or need the slow way, every character
     /// outside the BMP that starts a key, and for each longer key without
     /// any of those its rarest character: every key holds a stop, so a scan
@@ -160,6 +161,13 @@ impl Dense {
     pub(crate) const PHRASE: u32 = 1 << 29;
     /// The output character, in the low bits.
     pub(crate) const CHAR: u32 = 0x1F_FFFF;
+    /// The output character's UTF-8 bytes, in the low three bytes (the
+    /// first lowest); a character outside the BMP goes the slow way.
+    pub(crate) const UTF8: u32 = 0xFF_FFFF;
+    /// How many bytes of [`Dense::UTF8`] there are, from bit
+    /// [`Dense::LEN_SHIFT`].
+    pub(crate) const LEN_SHIFT: u32 = 24;
+    const LEN: u32 = 0b11 << Dense::LEN_SHIFT;
 
     /// The characters a scan must stop at.
     pub(crate) fn stops(&self) -> &CharSet {
@@ -170,6 +178,16 @@ impl Dense {
     #[inline(always)]
     pub(crate) fn get(&self, c: u32) -> u32 {
         self.table[(c & 0xFFFF) as usize]
+    }
+
+    /// The UTF-8 bytes of the output in `entry` (not [`Dense::SLOW`]), as
+    /// a little-endian word, and how many there are.
+    #[inline(always)]
+    pub(crate) fn output(entry: u32) -> (u32, usize) {
+        (
+            entry & Dense::UTF8,
+            ((entry & Dense::LEN) >> Dense::LEN_SHIFT) as usize,
+        )
     }
 }
 
@@ -433,15 +451,19 @@ impl Matcher {
     /// this matcher that must give up where a `guards` matcher matches (see
     /// [`Dense`]).
     pub(crate) fn dense(&self, guards: &[Matcher]) -> Dense {
-        let mut table = vec![0u32; 0x10000].into_boxed_slice();
+        let mut table = Box::new([0u32; 0x10000]);
         for (c, entry) in table.iter_mut().enumerate() {
             let c = c as u32;
             *entry = match self.fallback(c) {
                 _ if guards.iter().any(|g| g.starts_with(c)) => Dense::SLOW,
                 // Values of several characters, and surrogates (never in text).
                 None => Dense::SLOW,
+                Some((value, _)) if value.len_utf8() == 4 => Dense::SLOW,
                 Some((value, changed)) => {
-                    value as u32
+                    let mut bytes = [0u8; 4];
+                    let len = value.encode_utf8(&mut bytes).len() as u32;
+                    u32::from_le_bytes(bytes)
+                        | len << Dense::LEN_SHIFT
                         | if changed { Dense::CHANGED } else { 0 }
                         | if self.starts_phrase(c) {
                             Dense::PHRASE
@@ -595,6 +617,30 @@ mod tests {
             f.value.push_to(&mut value);
             (f.len, value)
         })
+    }
+
+    #[test]
+    fn dense_entries_hold_the_bytes_of_the_one_character_output() {
+        // One-character values of every UTF-8 length, one of several
+        // characters, and one outside the BMP.
+        let m = Matcher::new(&text("a\tb\né\tè\n發\t发\n後\t後來\n丟\t𠀀\n"));
+        let dense = m.dense(&[]);
+        for c in (0..0x10000).filter_map(char::from_u32) {
+            let entry = dense.get(c as u32);
+            if entry & Dense::SLOW != 0 {
+                continue;
+            }
+            let (bytes, len) = Dense::output(entry);
+            let bytes = bytes.to_le_bytes();
+            assert!(bytes[len..].iter().all(|&b| b == 0), "{c:?}");
+            let out = std::str::from_utf8(&bytes[..len]).unwrap();
+            let (expected, changed) = m.fallback(c as u32).unwrap();
+            assert_eq!(out, expected.to_string(), "{c:?}");
+            assert_eq!(entry & Dense::CHANGED != 0, changed, "{c:?}");
+        }
+        assert_eq!(dense.get('後' as u32) & Dense::SLOW, Dense::SLOW);
+        assert_eq!(dense.get('丟' as u32) & Dense::SLOW, Dense::SLOW);
+        assert_eq!(Dense::output(dense.get('發' as u32)).1, 3);
     }
 
     #[test]

@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 pub mod annotation;
+mod byteset;
 pub mod convert;
 pub mod decode;
 mod freq;

@@ -30,6 +30,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::byteset::ByteSet;
 use crate::convert::builtin_dict;
 
 /// Which classes of hygiene run.
@@ -135,10 +136,7 @@ pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts
     let bytes = text.as_bytes();
     let mut copied = 0;
     let mut from = 0;
-    while let Some(found) = bytes[from..]
-        .iter()
-        .position(|&b| MAY_START_CHANGE[usize::from(b)])
-    {
+    while let Some(found) = MAY_START_CHANGE.find(&bytes[from..]) {
         let at = from + found;
         let Some(c) = text[at..].chars().next() else {
             break;
@@ -212,7 +210,7 @@ fn rewrite(
 /// The bytes that start a character [`may_change`] admits: ASCII controls
 /// and the lead bytes of its blocks. Ideographs and every continuation byte
 /// are passed over without decoding a character.
-static MAY_START_CHANGE: [bool; 256] = {
+static MAY_START_CHANGE: ByteSet = ByteSet::new({
     let mut table = [false; 256];
     let mut b = 0;
     while b < 0x20 {
@@ -228,7 +226,7 @@ static MAY_START_CHANGE: [bool; 256] = {
         i += 1;
     }
     table
-};
+});
 
 /// Whether some class may change `c`: controls and line breaks, the
 /// no-break space, invisible format characters, radicals, compatibility
@@ -502,7 +500,7 @@ mod tests {
         let missed: Vec<char> = (0..=char::MAX as u32)
             .filter_map(char::from_u32)
             .filter(|&c| may_change(c))
-            .filter(|c| !MAY_START_CHANGE[usize::from(c.encode_utf8(&mut buffer).as_bytes()[0])])
+            .filter(|c| !MAY_START_CHANGE.contains(c.encode_utf8(&mut buffer).as_bytes()[0]))
             .collect();
         assert!(missed.is_empty(), "{missed:?}");
     }

@@ -14,9 +14,10 @@
 use std::cmp::Reverse;
 
 use aho_corasick::AhoCorasick;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::freq;
+use crate::hash::IntMap;
 use crate::script::{is_han, ScriptTables};
 
 use super::scan::{CharTable, ChromeStarts};
@@ -47,7 +48,7 @@ pub(crate) struct Lexicon {
     entries: Vec<Entry>,
     /// The characters entries are anchored on, each with its slot in
     /// `anchored`.
-    anchors: HashMap<char, usize>,
+    anchors: IntMap<char, usize>,
     /// For each anchor character: the entries anchored on it, and where in
     /// them it stands.
     anchored: Vec<Vec<(usize, usize)>>,
@@ -77,7 +78,7 @@ impl Lexicon {
     ) -> Result<Lexicon, SpamError> {
         let tables = ScriptTables::get();
         let mut entries = Vec::new();
-        let mut anchors: HashMap<char, usize> = HashMap::new();
+        let mut anchors: IntMap<char, usize> = IntMap::default();
         let mut anchored: Vec<Vec<(usize, usize)>> = Vec::new();
         let mut seen = HashSet::new();
         for (category, text) in sources {
@@ -125,7 +126,7 @@ impl Lexicon {
 
     /// The characters entries are anchored on, with their slots (for
     /// [`CharTable::anchor_slot`]).
-    pub(crate) fn anchor_slots(&self) -> &HashMap<char, usize> {
+    pub(crate) fn anchor_slots(&self) -> &IntMap<char, usize> {
         &self.anchors
     }
 

@@ -8,9 +8,7 @@
 //! (see [`super::lexicon`]). Each line comes out as counts and flags, and
 //! the few places where an entry may stand.
 
-use std::collections::{HashMap, HashSet};
-
-use crate::hash::IntMap;
+use crate::hash::{IntMap, IntSet};
 use crate::script::{is_han, ScriptCounts, ScriptTables};
 use crate::unicode::{char_at, lines as lines_of};
 
@@ -109,7 +107,7 @@ pub(crate) struct CharTable {
     kinds: Box<[u64; 256]>,
     /// The slot of each BMP character that folds to an anchor.
     slots: IntMap<u32, u32>,
-    anchors: HashMap<char, usize>,
+    anchors: IntMap<char, usize>,
     chrome: ChromeStarts,
 }
 
@@ -118,13 +116,13 @@ pub(crate) struct CharTable {
 #[derive(Debug, Default)]
 pub(crate) struct ChromeStarts {
     /// Of whole-line and prefix phrases.
-    pub(crate) start: HashSet<char>,
+    pub(crate) start: IntSet<char>,
     /// Of the words of counter bars.
-    pub(crate) counter: HashSet<char>,
+    pub(crate) counter: IntSet<char>,
     /// Of prefix phrases.
-    pub(crate) prefix: HashSet<char>,
+    pub(crate) prefix: IntSet<char>,
     /// Of phrases that make a short line chrome wherever they stand.
-    pub(crate) within: HashSet<char>,
+    pub(crate) within: IntSet<char>,
 }
 
 /// What one line holds, as the features see it.
@@ -197,7 +195,7 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
 impl CharTable {
     /// The table for the lexicon `anchors` and the first characters of
     /// chrome phrases.
-    pub(crate) fn build(anchors: HashMap<char, usize>, chrome: ChromeStarts) -> CharTable {
+    pub(crate) fn build(anchors: IntMap<char, usize>, chrome: ChromeStarts) -> CharTable {
         let mut table = CharTable {
             bmp: Box::new([0; 0x10000]),
             kinds: Box::new([0; 256]),
@@ -433,12 +431,12 @@ mod tests {
 
     fn table() -> CharTable {
         let chrome = ChromeStarts {
-            start: HashSet::from(['全']),
-            counter: HashSet::new(),
-            prefix: HashSet::new(),
-            within: HashSet::from(['版']),
+            start: IntSet::from_iter(['全']),
+            counter: IntSet::default(),
+            prefix: IntSet::default(),
+            within: IntSet::from_iter(['版']),
         };
-        CharTable::build(HashMap::from([('站', 0), ('a', 1)]), chrome)
+        CharTable::build(IntMap::from_iter([('站', 0), ('a', 1)]), chrome)
     }
 
     #[test]

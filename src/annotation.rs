@@ -245,7 +245,7 @@ fn parse(text: &str) -> Parsed {
         window_end -= 1;
     }
     let window = &text[open..window_end];
-    let close = window.find([')', '）']);
+    let close = closing(window);
     let inner = match close {
         Some(i) => &window[..i],
         None => {
@@ -293,6 +293,17 @@ fn parse(text: &str) -> Parsed {
     }
 }
 
+/// Where the first `)` or `）` of `window` is: a byte loop, where a search
+/// for either character decodes each one.
+fn closing(window: &str) -> Option<usize> {
+    let bytes = window.as_bytes();
+    let wide = "）".as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .position(|(i, &b)| b == b')' || b == wide[0] && bytes[i..].starts_with(wide))
+}
+
 fn parse_syllable(raw: &str) -> Option<Syllable> {
     let first = raw.chars().next()?;
     if !first.is_lowercase() {
@@ -327,27 +338,41 @@ fn parse_syllable(raw: &str) -> Option<Syllable> {
 
 /// A pinyin letter as its base letter and tone mark, if any.
 fn split_tone(c: char) -> Option<(u8, Option<u8>)> {
-    const MARKED: [(u8, [char; 4]); 7] = [
-        (b'a', ['ā', 'á', 'ǎ', 'à']),
-        (b'e', ['ē', 'é', 'ě', 'è']),
-        (b'i', ['ī', 'í', 'ǐ', 'ì']),
-        (b'o', ['ō', 'ó', 'ǒ', 'ò']),
-        (b'u', ['ū', 'ú', 'ǔ', 'ù']),
-        (b'v', ['ǖ', 'ǘ', 'ǚ', 'ǜ']),
-        (b'n', ['ń', 'ň', 'ǹ', 'ǹ']),
-    ];
-    match c {
-        'a'..='z' => Some((c as u8, None)),
-        'ü' => Some((b'v', None)),
-        'ê' => Some((b'e', None)),
-        'ḿ' => Some((b'm', Some(2))),
-        _ => MARKED.iter().find_map(|(base, marks)| {
-            marks
-                .iter()
-                .position(|&m| m == c)
-                .map(|i| (*base, Some(i as u8 + 1)))
-        }),
-    }
+    let (base, tone) = match c {
+        'a'..='z' => return Some((c as u8, None)),
+        'ü' => return Some((b'v', None)),
+        'ê' => return Some((b'e', None)),
+        'ā' => (b'a', 1),
+        'á' => (b'a', 2),
+        'ǎ' => (b'a', 3),
+        'à' => (b'a', 4),
+        'ē' => (b'e', 1),
+        'é' => (b'e', 2),
+        'ě' => (b'e', 3),
+        'è' => (b'e', 4),
+        'ī' => (b'i', 1),
+        'í' => (b'i', 2),
+        'ǐ' => (b'i', 3),
+        'ì' => (b'i', 4),
+        'ō' => (b'o', 1),
+        'ó' => (b'o', 2),
+        'ǒ' => (b'o', 3),
+        'ò' => (b'o', 4),
+        'ū' => (b'u', 1),
+        'ú' => (b'u', 2),
+        'ǔ' => (b'u', 3),
+        'ù' => (b'u', 4),
+        'ǖ' => (b'v', 1),
+        'ǘ' => (b'v', 2),
+        'ǚ' => (b'v', 3),
+        'ǜ' => (b'v', 4),
+        'ḿ' => (b'm', 2),
+        'ń' => (b'n', 2),
+        'ň' => (b'n', 3),
+        'ǹ' => (b'n', 4),
+        _ => return None,
+    };
+    Some((base, Some(tone)))
 }
 
 /// Whether `han` (or its Simplified form) reads as `written`, asked of
@@ -515,5 +540,9 @@ mod tests {
         assert_eq!(parse_syllable("Fa"), None);
         assert_eq!(parse_syllable("f4a"), None);
         assert_eq!(parse_syllable("zhuangg"), None);
+        // 嗯: the marks on n are the second to fourth tones, as digits say.
+        assert_eq!(parse_syllable("ń"), parse_syllable("n2"));
+        assert_eq!(parse_syllable("ǹ"), s("n", Some(4)));
+        assert_eq!(parse_syllable("ḿ"), s("m", Some(2)));
     }
 }

@@ -425,29 +425,23 @@ fn is_emoji(c: char) -> bool {
 /// its code point and length.
 #[inline(always)]
 pub(crate) fn char_at(bytes: &[u8], pos: usize) -> (u32, usize) {
-    let b0 = bytes[pos];
-    if b0 < 0x80 {
-        (u32::from(b0), 1)
-    } else if (0xE0..0xF0).contains(&b0) {
-        (
-            (u32::from(b0 & 0x0F) << 12)
-                | (u32::from(bytes[pos + 1] & 0x3F) << 6)
-                | u32::from(bytes[pos + 2] & 0x3F),
+    // One bounds check for the whole character, not one for each byte.
+    match bytes[pos..] {
+        [b0, ..] if b0 < 0x80 => (u32::from(b0), 1),
+        [b0, b1, b2, ..] if b0 & 0xF0 == 0xE0 => (
+            (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F),
             3,
-        )
-    } else if b0 < 0xE0 {
-        (
-            (u32::from(b0 & 0x1F) << 6) | u32::from(bytes[pos + 1] & 0x3F),
-            2,
-        )
-    } else {
-        (
+        ),
+        [b0, b1, ..] if b0 < 0xE0 => ((u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F), 2),
+        [b0, b1, b2, b3, ..] => (
             (u32::from(b0 & 0x07) << 18)
-                | (u32::from(bytes[pos + 1] & 0x3F) << 12)
-                | (u32::from(bytes[pos + 2] & 0x3F) << 6)
-                | u32::from(bytes[pos + 3] & 0x3F),
+                | (u32::from(b1 & 0x3F) << 12)
+                | (u32::from(b2 & 0x3F) << 6)
+                | u32::from(b3 & 0x3F),
             4,
-        )
+        ),
+        // Not valid UTF-8: a character cut off at the end.
+        _ => (u32::from(char::REPLACEMENT_CHARACTER), bytes.len() - pos),
     }
 }
 

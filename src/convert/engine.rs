@@ -307,6 +307,7 @@ fn apply_dense(
         let start = pos;
         let mut events = 0;
         if dense_mode {
+            let mut changed = 0;
             while pos < end {
                 let (c, len) = char_at(bytes, pos);
                 let mut entry = if c < 0x10000 {
@@ -319,15 +320,15 @@ fn apply_dense(
                 }
                 if entry & Dense::SLOW == 0 {
                     push_output(out, entry);
-                    let changed = (entry >> 30) as usize & 1;
-                    changes += changed;
-                    events += changed;
+                    changed += (entry >> 30) as usize & 1;
                     pos += len;
                 } else {
                     events += 1;
                     changes += slow_match(matcher, guards, text, &mut pos, c, len, out)?;
                 }
             }
+            changes += changed;
+            events += changed;
             copied = pos;
         } else {
             while let Some((stop, _, _)) = next_in(dense.stops(), &bytes[..end], pos) {

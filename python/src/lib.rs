@@ -133,7 +133,30 @@ const BATCHES_IN_FLIGHT: usize = 4;
 
 /// What a thread of `clean_many` sends back: where its batch starts, and
 /// the clean texts (or the panic that stopped it).
-type Batch = (usize, std::thread::Result<Vec<String>>);
+type Batch = (usize, std::thread::Result<Texts>);
+
+/// Texts end to end in one buffer. A batch crosses between threads as two
+/// allocations, not one for each text: the system allocator takes a lock
+/// to free memory that another thread allocated.
+#[derive(Default)]
+struct Texts {
+    joined: String,
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    fn push(&mut self, text: &str) {
+        self.joined.push_str(text);
+        self.ends.push(self.joined.len());
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.joined[start..end])
+    }
+}
 
 #[pymethods]
 impl PyCleaner {
@@ -290,18 +313,20 @@ impl PyCleaner {
         loop {
             while in_flight < workers * BATCHES_IN_FLIGHT && next < texts.len() {
                 let start = next;
-                let (mut batch, mut bytes) = (Vec::new(), 0);
-                while next < texts.len() && bytes < BATCH_BYTES {
-                    let text: String = texts[next].extract()?;
-                    bytes += text.len();
-                    batch.push(text);
+                let mut batch = Texts::default();
+                while next < texts.len() && batch.joined.len() < BATCH_BYTES {
+                    batch.push(&texts[next].to_cow()?);
                     next += 1;
                 }
                 let cleaner = Arc::clone(&self.cleaner);
                 let done = done.clone();
                 let job = move || {
                     let cleaned = panic::catch_unwind(AssertUnwindSafe(|| {
-                        batch.iter().map(|text| cleaner.clean(text).text).collect()
+                        let mut cleaned = Texts::default();
+                        for text in batch.iter() {
+                            cleaned.push(&cleaner.clean(text).text);
+                        }
+                        cleaned
                     }));
                     // The receiver is gone only if the call already failed.
                     let _ = done.send((start, cleaned));
@@ -329,8 +354,8 @@ impl PyCleaner {
                     "zhclean panicked while cleaning this batch; please report it with the texts",
                 )
             })?;
-            for (slot, text) in results[start..].iter_mut().zip(cleaned) {
-                *slot = Some(PyString::new(py, &text));
+            for (slot, text) in results[start..].iter_mut().zip(cleaned.iter()) {
+                *slot = Some(PyString::new(py, text));
             }
         }
         Ok(results.into_iter().flatten().collect())

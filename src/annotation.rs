@@ -30,6 +30,7 @@
 //! multi-syllable word glosses; otherwise every annotation in it is kept. The
 //! report says which way the document went and why.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use pinyin::ToPinyinMulti;
@@ -92,6 +93,12 @@ const MAX_LETTERS: usize = 6;
 /// Finds the annotations in `text` and, as `mode` and the document decide,
 /// removes them.
 pub fn strip(text: &str, mode: AnnotationMode) -> (String, AnnotationCounts) {
+    let (out, counts) = strip_cow(text, mode);
+    (out.into_owned(), counts)
+}
+
+/// As [`strip`], borrowing `text` when nothing is stripped.
+pub(crate) fn strip_cow(text: &str, mode: AnnotationMode) -> (Cow<'_, str>, AnnotationCounts) {
     let tables = ScriptTables::get();
     let mut counts = AnnotationCounts::default();
     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -135,7 +142,7 @@ pub fn strip(text: &str, mode: AnnotationMode) -> (String, AnnotationCounts) {
     };
     counts.decision = if strip_them { "strip" } else { "keep" };
     if !strip_them || spans.is_empty() {
-        return (text.to_string(), counts);
+        return (Cow::Borrowed(text), counts);
     }
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
@@ -145,7 +152,7 @@ pub fn strip(text: &str, mode: AnnotationMode) -> (String, AnnotationCounts) {
     }
     out.push_str(&text[copied..]);
     counts.stripped = counts.verified;
-    (out, counts)
+    (Cow::Owned(out), counts)
 }
 
 /// The byte offsets of every `(` and `（` in `text`, in order. Each is

@@ -39,6 +39,7 @@ mod script;
 pub mod spam;
 pub mod unicode;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::str::FromStr;
@@ -585,29 +586,42 @@ impl Cleaner {
     /// Cleans text.
     pub fn clean(&self, text: &str) -> Cleaned {
         let mut report = Report::default();
-        let mut current: std::borrow::Cow<'_, str> = text.into();
+        // Each stage borrows the text it was given when it changes nothing.
+        let mut current: Cow<'_, str> = text.into();
         if self.options.repair {
-            let (repaired, counts) = mojibake::repair(&current);
+            let (repaired, counts) = mojibake::repair_cow(&current);
             report.repair = Some(counts);
-            current = repaired.into();
+            if let Some(written) = written(repaired) {
+                current = Cow::Owned(written);
+            }
         }
         if self.options.hygiene {
-            let (tidy, counts) = unicode::clean_with(&current, self.options.hygiene_classes);
+            let (tidy, counts) = unicode::clean_cow(&current, self.options.hygiene_classes);
             report.hygiene = Some(counts);
-            current = tidy.into();
+            if let Some(written) = written(tidy) {
+                current = Cow::Owned(written);
+            }
         }
         if self.options.annotations {
-            let (stripped, counts) = annotation::strip(&current, self.options.annotation_mode);
+            let (stripped, counts) = annotation::strip_cow(&current, self.options.annotation_mode);
             report.annotations = Some(counts);
-            current = stripped.into();
+            if let Some(written) = written(stripped) {
+                current = Cow::Owned(written);
+            }
         }
         if let Some(filter) = &self.spam {
-            let (kept, counts, dropped) = filter.filter_owned(current.into_owned());
+            let (kept, counts, dropped) = match current {
+                Cow::Owned(text) => {
+                    let (kept, counts, dropped) = filter.filter_owned(text);
+                    (Cow::Owned(kept), counts, dropped)
+                }
+                Cow::Borrowed(text) => filter.filter_cow(text),
+            };
             report.spam = Some(counts);
             if self.options.keep_dropped {
                 report.dropped = dropped;
             }
-            current = kept.into();
+            current = kept;
         }
         if let Some(converter) = &self.converter {
             let (converted, replacements) = converter.convert(&current);
@@ -624,6 +638,14 @@ impl Cleaner {
             current.into_owned()
         };
         Cleaned { text, report }
+    }
+}
+
+/// The text a stage wrote, if it wrote one (else it changed nothing).
+fn written(stage: Cow<'_, str>) -> Option<String> {
+    match stage {
+        Cow::Owned(text) => Some(text),
+        Cow::Borrowed(_) => None,
     }
 }
 

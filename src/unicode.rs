@@ -24,6 +24,7 @@
 //! dropped, one final newline) is applied by [`tidy_layout`] after the spam
 //! stage, which removes lines and leaves gaps.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -122,23 +123,27 @@ pub fn clean(text: &str) -> (String, HygieneCounts) {
 
 /// Cleans `text` with the given classes.
 pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts) {
+    let (out, counts) = clean_cow(text, classes);
+    (out.into_owned(), counts)
+}
+
+/// As [`clean_with`], borrowing `text` when nothing changes, as in most
+/// pages.
+pub(crate) fn clean_cow(text: &str, classes: HygieneClasses) -> (Cow<'_, str>, HygieneCounts) {
     let mut counts = HygieneCounts::default();
-    let decoded;
-    let text = if classes.html && memchr::memchr(b'&', text.as_bytes()).is_some() {
-        decoded = decode_references(text, &mut counts.html_decoded);
-        decoded.as_str()
-    } else {
-        text
-    };
-    let mut out = String::with_capacity(text.len());
+    let decoded = (classes.html && memchr::memchr(b'&', text.as_bytes()).is_some())
+        .then(|| decode_references(text, &mut counts.html_decoded));
+    let source = decoded.as_deref().unwrap_or(text);
+    // Written from the first character that may change.
+    let mut out: Option<String> = None;
     // Runs of characters no class touches are copied whole; only the bytes
     // that can start such a character are looked at.
-    let bytes = text.as_bytes();
+    let bytes = source.as_bytes();
     let mut copied = 0;
     let mut from = 0;
     while let Some(found) = MAY_START_CHANGE.find(&bytes[from..]) {
         let at = from + found;
-        let Some(c) = text[at..].chars().next() else {
+        let Some(c) = source[at..].chars().next() else {
             break;
         };
         from = at + c.len_utf8();
@@ -147,17 +152,27 @@ pub fn clean_with(text: &str, classes: HygieneClasses) -> (String, HygieneCounts
         }
         // A line end after a character copied as it is, and no blank, stays
         // as it is: most stops are these.
-        if c == '\n' && copied < at && !text[..at].ends_with(TRAILING_BLANKS) {
+        if c == '\n' && copied < at && !source[..at].ends_with(TRAILING_BLANKS) {
             continue;
         }
-        let next = text[from..].chars().next();
-        out.push_str(&text[copied..at]);
+        let next = source[from..].chars().next();
+        let out = out.get_or_insert_with(|| String::with_capacity(source.len()));
+        out.push_str(&source[copied..at]);
         copied = from;
-        rewrite(c, &text[..at], next, classes, &mut counts, &mut out);
+        rewrite(c, &source[..at], next, classes, &mut counts, out);
     }
-    out.push_str(&text[copied..]);
+    if let Some(out) = &mut out {
+        out.push_str(&source[copied..]);
+    }
+    let mut out = match (out, decoded) {
+        (Some(out), _) | (None, Some(out)) => Cow::Owned(out),
+        (None, None) => Cow::Borrowed(text),
+    };
     if classes.whitespace {
-        trim_trailing_blanks(&mut out);
+        let kept = out.trim_end_matches(TRAILING_BLANKS).len();
+        if kept < out.len() {
+            out.to_mut().truncate(kept);
+        }
     }
     (out, counts)
 }

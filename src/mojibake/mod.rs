@@ -57,6 +57,8 @@ mod islands;
 mod page;
 mod reencode;
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
 use serde::Serialize;
 
@@ -151,33 +153,55 @@ const MIN_HAN_UTF8: usize = 2;
 
 /// Repairs mis-decoded lines of `text`.
 pub fn repair(text: &str) -> (String, MojibakeCounts) {
+    let (out, counts) = repair_cow(text);
+    (out.into_owned(), counts)
+}
+
+/// As [`repair`], borrowing `text` when no line changes, as on most pages.
+pub(crate) fn repair_cow(text: &str) -> (Cow<'_, str>, MojibakeCounts) {
     let tables = ScriptTables::get();
     let mut counts = MojibakeCounts::default();
-    let mut out = String::with_capacity(text.len());
+    // Written from the first line that changes.
+    let mut out: Option<String> = None;
     let mut page = PageTally::default();
+    let mut start = 0;
     for (index, line) in lines(text).enumerate() {
         let (body, newline) = split_newline(line);
-        match repair_line(body, tables, None) {
+        let fixed = match repair_line(body, tables, None) {
             Some((fixed, kinds)) => {
                 for kind in &kinds {
                     *(kind.count)(&mut counts) += 1;
                 }
                 counts.double += usize::from(kinds.len() > 1);
                 page.repaired(index, body, &fixed, &kinds, tables);
-                out.push_str(&fixed);
+                Some(fixed)
             }
-            None => match islands::repair_islands(body, tables) {
-                Some((fixed, islands)) => {
-                    counts.islands_repaired += islands.repaired;
-                    counts.islands_unrepaired += islands.unrepaired;
-                    out.push_str(&fixed);
-                }
-                None => out.push_str(body),
-            },
+            None => islands::repair_islands(body, tables).map(|(fixed, islands)| {
+                counts.islands_repaired += islands.repaired;
+                counts.islands_unrepaired += islands.unrepaired;
+                fixed
+            }),
+        };
+        match (fixed, &mut out) {
+            (Some(fixed), out) => {
+                let out = out.get_or_insert_with(|| {
+                    let mut out = String::with_capacity(text.len());
+                    out.push_str(&text[..start]);
+                    out
+                });
+                out.push_str(&fixed);
+                out.push_str(newline);
+            }
+            (None, Some(out)) => out.push_str(line),
+            (None, None) => {}
         }
-        out.push_str(newline);
+        start += line.len();
     }
-    let out = page.finish(text, out, &mut counts, tables);
+    // A page without a repaired line has nothing for the page to decide.
+    let out = match out {
+        Some(out) => Cow::Owned(page.finish(text, out, &mut counts, tables)),
+        None => Cow::Borrowed(text),
+    };
     counts.irreparable = irreparable_runs(&out);
     (out, counts)
 }

@@ -24,6 +24,7 @@ pub(crate) mod features;
 pub(crate) mod lexicon;
 pub(crate) mod scan;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -196,7 +197,19 @@ impl SpamFilter {
     /// # Ok::<(), zhclean::SpamError>(())
     /// ```
     pub fn filter(&self, text: &str) -> (String, SpamCounts, Vec<DroppedLine>) {
+        let (kept, counts, dropped) = self.filter_cow(text);
+        (kept.into_owned(), counts, dropped)
+    }
+
+    /// As [`SpamFilter::filter`], borrowing `text` when no line is dropped.
+    pub(crate) fn filter_cow<'t>(
+        &self,
+        text: &'t str,
+    ) -> (Cow<'t, str>, SpamCounts, Vec<DroppedLine>) {
         let (removed, counts, dropped) = self.judge(text);
+        if removed.is_empty() {
+            return (Cow::Borrowed(text), counts, dropped);
+        }
         let mut kept = String::with_capacity(text.len());
         let mut from = 0;
         for range in removed {
@@ -204,7 +217,7 @@ impl SpamFilter {
             from = range.end;
         }
         kept.push_str(&text[from..]);
-        (kept, counts, dropped)
+        (Cow::Owned(kept), counts, dropped)
     }
 
     /// As [`SpamFilter::filter`], reusing `text`'s buffer: nothing is copied

@@ -30,7 +30,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::hash::IntMap;
-use crate::script::{ScriptCounts, ScriptTables};
+use crate::script::ScriptCounts;
 
 use features::{Context, LineFeatures, MAX_CONTACTS};
 use lexicon::{ChromePhrases, Lexicon};
@@ -270,7 +270,7 @@ impl SpamFilter {
             all_chars += line.folded_chars;
             let context = page.context(&lines, i);
             let raw = &text[line.start..line.end];
-            let mut folded = Folded::new(raw, &mut scratch);
+            let mut folded = Folded::new(raw, &self.table, &mut scratch);
             let chrome = match self.drop_chrome && line.may_be_chrome() {
                 true => self.chrome.find(folded.get()),
                 false => None,
@@ -330,14 +330,16 @@ impl SpamFilter {
 /// made at the first need in a buffer shared by the page's lines.
 struct Folded<'a> {
     line: &'a str,
+    table: &'a CharTable,
     buffer: &'a mut String,
     made: bool,
 }
 
 impl<'a> Folded<'a> {
-    fn new(line: &'a str, buffer: &'a mut String) -> Folded<'a> {
+    fn new(line: &'a str, table: &'a CharTable, buffer: &'a mut String) -> Folded<'a> {
         Folded {
             line,
+            table,
             buffer,
             made: false,
         }
@@ -346,7 +348,7 @@ impl<'a> Folded<'a> {
     fn get(&mut self) -> &str {
         if !self.made {
             self.buffer.clear();
-            lexicon::fold_into(self.line, ScriptTables::get(), self.buffer);
+            self.table.fold_into(self.line, self.buffer);
             self.made = true;
         }
         self.buffer

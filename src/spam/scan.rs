@@ -307,6 +307,26 @@ impl CharTable {
         }
     }
 
+    /// Appends the folded form of `line` to `out`, as
+    /// [`super::lexicon::fold_into`] does: characters that fold to
+    /// themselves, nearly all, are copied in runs.
+    pub(crate) fn fold_into(&self, line: &str, out: &mut String) {
+        let bytes = line.as_bytes();
+        let (mut at, mut copied) = (0, 0);
+        while at < bytes.len() {
+            let (c, len) = char_at(bytes, at);
+            if self.entry_of(c) as u32 & (flag::BLANK | flag::FOLDS) != 0 {
+                out.push_str(&line[copied..at]);
+                copied = at + len;
+                if let Some(folded) = line[at..].chars().next().and_then(|c| self.fold(c)) {
+                    out.push(folded);
+                }
+            }
+            at += len;
+        }
+        out.push_str(&line[copied..]);
+    }
+
     #[inline]
     fn info(&self, c: char) -> u32 {
         self.entry(c) as u32
@@ -428,6 +448,7 @@ impl CharTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spam::lexicon::fold_into as fold_into_lexicon;
 
     fn table() -> CharTable {
         let chrome = ChromeStarts {
@@ -453,6 +474,26 @@ mod tests {
             anchors += usize::from(slot.is_some());
         }
         assert!(anchors > 100, "{anchors}");
+    }
+
+    #[test]
+    fn folds_lines_as_the_lexicon_does() {
+        let filter = crate::SpamFilter::new(crate::spam::DEFAULT_THRESHOLD).unwrap();
+        let t = filter.table();
+        let tables = ScriptTables::get();
+        let seed = include_str!("../../data/examples/seed-page.txt");
+        let labelled = include_str!("../../tests/data/spam/labelled.txt");
+        let every_kind: String = (0..0x3_0000).filter_map(char::from_u32).collect();
+        for line in seed
+            .lines()
+            .chain(labelled.lines())
+            .chain([every_kind.as_str(), "網 站ＡA\u{3000}𠀀"])
+        {
+            let (mut table_fold, mut lexicon_fold) = (String::new(), String::new());
+            t.fold_into(line, &mut table_fold);
+            fold_into_lexicon(line, tables, &mut lexicon_fold);
+            assert_eq!(table_fold, lexicon_fold, "{line}");
+        }
     }
 
     #[test]

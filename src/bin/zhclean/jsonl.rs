@@ -71,8 +71,14 @@ pub enum JsonlError {
 /// How many lines are read before a batch is cleaned in parallel.
 const BATCH: usize = 1024;
 
+/// Lines of the input with their numbers.
+type Lines = Vec<(usize, Vec<u8>)>;
+
 /// Cleans the records of `reader` into `writer`, batches of records in
-/// parallel on rayon's threads, the output in input order.
+/// parallel on rayon's threads, the output in input order. With more than
+/// one thread, the calling thread writes the batch before and reads the
+/// batch after while one is cleaned; with one (or when called on a thread
+/// of rayon's), it does each in turn, so that `-j 1` is one core.
 pub fn clean(
     cleaner: &Cleaner,
     options: &JsonlOptions,
@@ -81,52 +87,103 @@ pub fn clean(
 ) -> Result<JsonlSummary, JsonlError> {
     let mut summary = JsonlSummary::default();
     let mut number = 0;
-    let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(BATCH);
-    loop {
-        let mut raw = Vec::new();
-        let done = reader
-            .read_until(b'\n', &mut raw)
-            .map_err(JsonlError::Read)?
-            == 0;
-        if !done {
-            number += 1;
-            batch.push((number, raw));
-        }
-        if batch.len() == BATCH || (done && !batch.is_empty()) {
-            let results: Vec<LineResult> = batch
-                .par_iter()
-                .map(|(_, raw)| clean_line(cleaner, options, raw))
-                .collect();
-            for (result, (number, raw)) in results.into_iter().zip(batch.drain(..)) {
-                summary.add(&result.counts);
-                if let Some(name) = &options.explain {
-                    crate::explain(&format!("{name}:{number}"), &result.dropped);
-                }
-                if let Some(why) = result.malformed {
-                    summary.malformed += 1;
-                    if summary.malformed_lines.len() < 100 {
-                        summary.malformed_lines.push(number);
-                    }
-                    if options.on_error == OnError::Fail {
-                        return Err(JsonlError::Malformed { line: number, why });
-                    }
-                }
-                match result.output {
-                    Output::Raw => writer.write_all(&raw),
-                    Output::Line(line) => writer
-                        .write_all(&line)
-                        .and_then(|()| writer.write_all(b"\n")),
-                    Output::Nothing => Ok(()),
-                }
-                .map_err(JsonlError::Write)?;
+    let clean_all = |lines: &Lines| -> Vec<LineResult> {
+        lines
+            .par_iter()
+            .map(|(_, raw)| clean_line(cleaner, options, raw))
+            .collect()
+    };
+    // Not on one of rayon's threads (files cleaned side by side): that
+    // thread would wait for the cleaning without helping its pool.
+    let overlap = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
+    if !overlap {
+        loop {
+            let lines = read_lines(&mut reader, &mut number)?;
+            if lines.is_empty() {
+                break;
             }
+            let results = clean_all(&lines);
+            write_lines(&mut writer, options, &mut summary, lines, results)?;
         }
-        if done {
-            break;
+    } else {
+        let mut lines = read_lines(&mut reader, &mut number)?;
+        let mut cleaned: Option<(Lines, Vec<LineResult>)> = None;
+        while !lines.is_empty() || cleaned.is_some() {
+            let (results, next) = std::thread::scope(|scope| {
+                let cleaning = scope.spawn(|| clean_all(&lines));
+                let next = match cleaned.take() {
+                    Some((done, results)) => {
+                        write_lines(&mut writer, options, &mut summary, done, results)
+                    }
+                    None => Ok(()),
+                }
+                .and_then(|()| read_lines(&mut reader, &mut number));
+                let results = cleaning
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (results, next)
+            });
+            let next = next?;
+            if !lines.is_empty() {
+                cleaned = Some((lines, results));
+            }
+            lines = next;
         }
     }
     writer.flush().map_err(JsonlError::Write)?;
     Ok(summary)
+}
+
+/// The next lines of `reader`, at most [`BATCH`]; none at its end.
+fn read_lines(reader: &mut impl BufRead, number: &mut usize) -> Result<Lines, JsonlError> {
+    let mut lines = Vec::with_capacity(BATCH);
+    while lines.len() < BATCH {
+        let mut raw = Vec::new();
+        if reader
+            .read_until(b'\n', &mut raw)
+            .map_err(JsonlError::Read)?
+            == 0
+        {
+            break;
+        }
+        *number += 1;
+        lines.push((*number, raw));
+    }
+    Ok(lines)
+}
+
+/// Writes the cleaned `lines` in order and adds up what was done to them.
+fn write_lines(
+    writer: &mut impl Write,
+    options: &JsonlOptions,
+    summary: &mut JsonlSummary,
+    lines: Lines,
+    results: Vec<LineResult>,
+) -> Result<(), JsonlError> {
+    for (result, (number, raw)) in results.into_iter().zip(lines) {
+        summary.add(&result.counts);
+        if let Some(name) = &options.explain {
+            crate::explain(&format!("{name}:{number}"), &result.dropped);
+        }
+        if let Some(why) = result.malformed {
+            summary.malformed += 1;
+            if summary.malformed_lines.len() < 100 {
+                summary.malformed_lines.push(number);
+            }
+            if options.on_error == OnError::Fail {
+                return Err(JsonlError::Malformed { line: number, why });
+            }
+        }
+        match result.output {
+            Output::Raw => writer.write_all(&raw),
+            Output::Line(line) => writer
+                .write_all(&line)
+                .and_then(|()| writer.write_all(b"\n")),
+            Output::Nothing => Ok(()),
+        }
+        .map_err(JsonlError::Write)?;
+    }
+    Ok(())
 }
 
 /// What one input line becomes.

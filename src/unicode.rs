@@ -168,11 +168,8 @@ pub(crate) fn clean_cow(text: &str, classes: HygieneClasses) -> (Cow<'_, str>, H
         (Some(out), _) | (None, Some(out)) => Cow::Owned(out),
         (None, None) => Cow::Borrowed(text),
     };
-    if classes.whitespace {
-        let kept = out.trim_end_matches(TRAILING_BLANKS).len();
-        if kept < out.len() {
-            out.to_mut().truncate(kept);
-        }
+    if classes.whitespace && out.ends_with(TRAILING_BLANKS) {
+        trim_trailing_blanks(out.to_mut());
     }
     (out, counts)
 }

@@ -163,10 +163,10 @@ impl Dense {
     pub(crate) const CHAR: u32 = 0x1F_FFFF;
     /// The output character's UTF-8 bytes, in the low three bytes (the
     /// first lowest); a character outside the BMP goes the slow way.
-    pub(crate) const UTF8: u32 = 0xFF_FFFF;
+    const UTF8: u32 = 0xFF_FFFF;
     /// How many bytes of [`Dense::UTF8`] there are, from bit
     /// [`Dense::LEN_SHIFT`].
-    pub(crate) const LEN_SHIFT: u32 = 24;
+    const LEN_SHIFT: u32 = 24;
     const LEN: u32 = 0b11 << Dense::LEN_SHIFT;
 
     /// The characters a scan must stop at.

@@ -318,7 +318,7 @@ impl CharTable {
             if self.entry_of(c) as u32 & (flag::BLANK | flag::FOLDS) != 0 {
                 out.push_str(&line[copied..at]);
                 copied = at + len;
-                if let Some(folded) = line[at..].chars().next().and_then(|c| self.fold(c)) {
+                if let Some(folded) = char::from_u32(c).and_then(|c| self.fold(c)) {
                     out.push(folded);
                 }
             }

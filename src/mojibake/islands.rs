@@ -18,7 +18,7 @@
 //! without an annotation, a full-width `？` read one off and folded to `?`,
 //! a private-use character dropped by the page's own pipeline), the values
 //! of the lost bytes are tried and the likeliest text wins, by a bigram
-//! model of Chinese built from jieba's word counts ([`freq::transition`]).
+//! model of Chinese ([`freq::transition`]: running text and jieba's words).
 //! A repair must read as GBK exactly, without mojibake symbols; where bytes
 //! were guessed, into ideographs and punctuation only, reading about as
 //! well as Chinese does. A dropped private-use character is looked for at
@@ -276,6 +276,9 @@ impl<'a> Island<'a> {
                         None if line.matches(' ').count() >= 3 => {
                             (Some(Resync::Swallowed(b' ')), 1)
                         }
+                        None if line.contains([',', '.', ';', ':', '!']) => {
+                            (Some(Resync::Swallowed(b',')), 1)
+                        }
                         None => (None, 0),
                     },
                     _ => (None, 0),
@@ -373,10 +376,15 @@ impl<'a> Island<'a> {
             }
             score
         };
-        // Readings of different lengths compare by their mean transition.
-        let reads_well = |text: &str| {
+        // Whether the bytes of a reading read as Chinese, and well enough:
+        // readings of different lengths compare by their mean transition.
+        // What the island's end added to a reading is not guessed.
+        let acceptable = |text: &str| {
+            let text = resync.strip_from(text);
             let window = format!("{}{text}", self.before_char);
-            likelihood(&window, tables) / window.chars().count() as f64 >= MIN_MEAN_LIKELIHOOD
+            is_plain(text)
+                && likelihood(&window, tables) / window.chars().count() as f64
+                    >= MIN_MEAN_LIKELIHOOD
         };
         // The bytes that may end the island, and what must be read from them.
         let tails: Vec<u8> = match resync {
@@ -521,10 +529,7 @@ impl<'a> Island<'a> {
                 beam.retain(|(bar, r)| r.score >= *bar);
                 beam.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
                 beam.truncate(DROPPED_BEAM);
-                let taken = beam
-                    .iter()
-                    .map(|(_, r)| r)
-                    .find(|r| is_plain(&r.text) && reads_well(&r.text));
+                let taken = beam.iter().map(|(_, r)| r).find(|r| acceptable(&r.text));
                 if let Some(best) = taken {
                     if accepted.as_ref().is_none_or(|a| best.score > a.score) {
                         accepted = Some(best.clone());
@@ -559,7 +564,23 @@ impl<'a> Island<'a> {
             })
         });
         let (_, text) = best(&mut guesses)?;
-        (is_plain(&text) && reads_well(&text)).then_some(text)
+        acceptable(&text).then_some(text)
+    }
+}
+
+impl Resync<'_> {
+    /// `text`, a reading of an island, without what this end of it adds
+    /// to the bytes read: the annotation, or the ASCII byte swallowed.
+    fn strip_from(self, text: &str) -> &str {
+        match self {
+            Resync::Annotation(syllable) => text
+                .strip_suffix(')')
+                .and_then(|t| t.strip_suffix(syllable))
+                .and_then(|t| t.strip_suffix('('))
+                .unwrap_or(text),
+            Resync::Swallowed(ascii) => text.strip_suffix(char::from(ascii)).unwrap_or(text),
+            Resync::Byte(_) | Resync::End => text,
+        }
     }
 }
 
@@ -615,19 +636,26 @@ fn fill_slots(
     filled
 }
 
-/// The ASCII mark (`,` `.` `;` `:` `!`) that `line` puts most often right
-/// after a character other than a space (text that spaces its words out
-/// puts a space before its marks too), if any.
+/// The ASCII mark (`,` `.` `;` `:` `!`) most likely swallowed inside
+/// `line`: the one it puts most often inside itself right after a word
+/// (text that spaces its words out puts a space before its marks too; a
+/// line's last mark ends it, and `...` is one mark), commas counted twice,
+/// as they come about twice as often as any other; if any.
 fn ascii_punctuation(line: &str) -> Option<u8> {
-    let bytes = line.as_bytes();
+    let bytes = line.trim_end().as_bytes();
     b",.;:!"
         .iter()
         .map(|&mark| {
             let uses = bytes
-                .windows(2)
-                .filter(|w| w[1] == mark && w[0] != b' ' && !w[0].is_ascii_digit())
+                .windows(3)
+                .filter(|w| {
+                    w[1] == mark
+                        && w[2] != mark
+                        && !matches!(w[0], b' ' | b'0'..=b'9')
+                        && w[0] != mark
+                })
                 .count();
-            (uses, mark)
+            (uses * if mark == b',' { 2 } else { 1 }, mark)
         })
         .filter(|&(uses, _)| uses > 0)
         .max()
@@ -902,7 +930,7 @@ fn dropped_pairs(
 
 /// Whether `c` is one of the punctuation marks of running Chinese text.
 fn is_common_mark(c: char) -> bool {
-    "，。、；：？！“”‘’「」『』《》（）…—·".contains(c)
+    "，。、；：？！“”‘’「」『』《》（）…—·∶".contains(c)
 }
 
 fn is_private_use(c: char) -> bool {
@@ -958,9 +986,12 @@ mod tests {
             // `個` is `82 80`: the decoder took 0x80 for a lead byte and
             // swallowed the `b2` of `部`.
             ("我公司?jī)蓚?块T共六個人", "我公司兩個部門共六個人"),
-            // The page dropped the private-use character that `f8 d3` (of
-            // `書有`) read as.
-            ("看這本?wěi)蟹N感覺就是", "看這本書有種感覺就是"),
+            // The page dropped the private-use character that `aa ca` (of
+            // `應受`) read as; the annotation after the island stays.
+            (
+                "是一種不法行爲，理?xiǎng)艿絿绤柎驌?jī)。",
+                "是一種不法行爲，理應受到嚴厲打擊(jī)。",
+            ),
             // The `?` swallowed the `.` the line writes elsewhere too.
             (
                 "一.房間外面是中央空調外機的聲?tán)?無法入睡",

@@ -281,6 +281,12 @@ impl<'a> Island<'a> {
                         }
                         None => (None, 0),
                     },
+                    // Before a word in Latin letters, the separator the
+                    // line puts between its items (`優化-seo`).
+                    Some(b) if b.is_ascii_alphabetic() => match separator(line) {
+                        Some(mark) => (Some(Resync::Swallowed(mark)), 1),
+                        None => (None, 0),
+                    },
                     _ => (None, 0),
                 }
             }
@@ -491,7 +497,11 @@ impl<'a> Island<'a> {
                     .collect(),
                 _ => exact.iter().take(DROPPED_MIDDLES).map(|e| e.2).collect(),
             };
-            let context = (self.before_char, follow.chars().next());
+            let ending = match resync {
+                Resync::Annotation(syllable) => Some(syllable),
+                _ => None,
+            };
+            let context = (self.before_char, follow.chars().next(), ending);
             // Readings with one dropped pair more than `m`, the likeliest
             // first.
             let with_drop = |x: u8, m: &[u8]| -> Vec<Reading> {
@@ -656,6 +666,25 @@ fn ascii_punctuation(line: &str) -> Option<u8> {
                 })
                 .count();
             (uses * if mark == b',' { 2 } else { 1 }, mark)
+        })
+        .filter(|&(uses, _)| uses > 0)
+        .max()
+        .map(|(_, mark)| mark)
+}
+
+/// The ASCII mark (`-` `|` `/` `_` `,`) that `line` puts most often
+/// between two characters other than spaces, if any: how a list of site
+/// names and keywords sets its items apart.
+fn separator(line: &str) -> Option<u8> {
+    let bytes = line.as_bytes();
+    b"-|/_,"
+        .iter()
+        .map(|&mark| {
+            let uses = bytes
+                .windows(3)
+                .filter(|w| w[1] == mark && !matches!(w[0], b' ' | b'?') && w[2] != b' ')
+                .count();
+            (uses, mark)
         })
         .filter(|&(uses, _)| uses > 0)
         .max()
@@ -857,14 +886,15 @@ const DROPPED_MIDDLES: usize = 3;
 /// A pair dropped at a boundary takes the trail byte of one character and
 /// the lead byte of the next. The two are searched apart, each among the
 /// bytes of its area that make an ideograph likely beside its known
-/// neighbour (`before` the island, `after` it), and only the best of each
+/// neighbour (`before` the island, `after` it, or a character that reads
+/// as the annotation that `ending` it swallowed), and only the best of each
 /// side are combined: some hundreds of readings instead of tens of
 /// thousands.
 fn dropped_pairs(
     first: u8,
     middle: &[u8],
     tail: Option<u8>,
-    (before, after): (char, Option<char>),
+    (before, after, ending): (char, Option<char>, Option<&str>),
     tables: &ScriptTables,
 ) -> Vec<(usize, [u8; 2])> {
     // (trail bytes, lead bytes) of the user-defined areas.
@@ -894,10 +924,20 @@ fn dropped_pairs(
             2 => han([first, middle[0]]),
             _ => han([middle[at - 3], middle[at - 2]]),
         };
-        let right = match (byte(at + 1), byte(at + 2)) {
-            (Some(a), Some(b)) => han([a, b]),
-            (None, _) => after.map(simplified),
-            _ => None,
+        let right: Vec<char> = match (byte(at + 1), byte(at + 2)) {
+            (Some(a), Some(b)) => han([a, b]).into_iter().collect(),
+            (None, _) => after.map(simplified).into_iter().collect(),
+            // The last character, whose trail byte the `?` of the
+            // annotation after the island swallowed: one that reads so.
+            (Some(a), None) => ending.map_or_else(Vec::new, |syllable| {
+                swallowing_bytes()
+                    .filter_map(|y| pair_char(GBK, [a, y]))
+                    .filter(|&c| {
+                        is_han(c) && annotation::reads_as(c, syllable, tables) == Some(true)
+                    })
+                    .map(simplified)
+                    .collect()
+            }),
         };
         for (trails, leads) in AREAS {
             let ends = top(trails
@@ -916,7 +956,11 @@ fn dropped_pairs(
                 .clone()
                 .filter_map(|l| {
                     let e = han([l, trail])?;
-                    let next = right.map_or(0.0, |r| freq::transition(e, r));
+                    let next = right
+                        .iter()
+                        .map(|&r| freq::transition(e, r))
+                        .max_by(f64::total_cmp)
+                        .unwrap_or(0.0);
                     Some((freq::transition(' ', e) + next, l))
                 })
                 .collect());
@@ -978,6 +1022,20 @@ mod tests {
         assert_eq!(repaired("結果 , 何必當?dí)?呢 ."), "結果 , 何必當初 呢 .");
         // A lone `?` before dots is left: no annotation names a byte.
         assert_eq!(repaired("我暈?....都啥"), "我暈?....都啥");
+    }
+
+    #[test]
+    fn swallowed_marks_follow_the_line() {
+        // The comma comes twice as often; `......` is one mark; the last
+        // mark ends the line.
+        assert_eq!(
+            ascii_punctuation("發灰. 上面,還有,很多. 小洞......"),
+            Some(b',')
+        );
+        assert_eq!(ascii_punctuation("一.房間外面.無法入睡"), Some(b'.'));
+        assert_eq!(ascii_punctuation("這本書真的很好!"), None);
+        assert_eq!(separator("seo排名-百度快照-關鍵詞排名"), Some(b'-'));
+        assert_eq!(separator("百度 | 快照 | 排名"), None);
     }
 
     #[test]

@@ -287,13 +287,58 @@ fn parse<'a>(line: &'a [u8], path: &[String]) -> Result<Record<'a>, String> {
             object = raw;
             continue;
         }
-        let field = serde_json::from_str::<String>(raw).ok().map(|text| {
+        let field = json_text(raw).map(|text| {
             let start = raw.as_ptr() as usize - line.as_ptr() as usize;
             (start..start + raw.len(), text)
         });
         return Ok(Record { line, field });
     }
     Ok(Record { line, field: None })
+}
+
+/// The text of `raw`, a JSON value that `serde_json` has checked to be
+/// well formed, if it is a string: its escapes read, the runs between them
+/// copied whole. `None` for other values and for a string with a lone
+/// surrogate, which no UTF-8 can carry (`serde_json` refuses it too).
+fn json_text(raw: &str) -> Option<String> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = inner.as_bytes();
+    let hex = |at: usize| -> Option<u32> {
+        let digits = std::str::from_utf8(bytes.get(at..at + 4)?).ok()?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let mut text = String::with_capacity(inner.len());
+    let mut copied = 0;
+    while let Some(found) = memchr::memchr(b'\\', &bytes[copied..]) {
+        let at = copied + found;
+        text.push_str(&inner[copied..at]);
+        let (c, len) = match bytes.get(at + 1)? {
+            b'n' => ('\n', 2),
+            b'"' => ('"', 2),
+            b'\\' => ('\\', 2),
+            b'/' => ('/', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'u' => match hex(at + 2)? {
+                high @ 0xD800..=0xDBFF => {
+                    if bytes.get(at + 6..at + 8)? != b"\\u" {
+                        return None;
+                    }
+                    let low = hex(at + 8).filter(|low| (0xDC00..=0xDFFF).contains(low))?;
+                    let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                    (char::from_u32(code)?, 12)
+                }
+                code => (char::from_u32(code)?, 6),
+            },
+            _ => return None,
+        };
+        text.push(c);
+        copied = at + len;
+    }
+    text.push_str(&inner[copied..]);
+    Some(text)
 }
 
 /// The cleaned record as a line, or `None` when it is dropped as spam.
@@ -409,6 +454,33 @@ mod tests {
         let mut out = Vec::new();
         let summary = clean(&cleaner, options, input.as_bytes(), &mut out)?;
         Ok((String::from_utf8(out).unwrap(), summary))
+    }
+
+    #[test]
+    fn json_text_reads_strings_as_serde_json_does() {
+        let cases = [
+            r#""""#,
+            r#""plain 中文""#,
+            r#""a\nb\r\t\"\\\/\b\f end""#,
+            r#""\u4e2d\u6587 \u00e9 \u0000""#,
+            r#""\ud83d\ude00 emoji""#,
+            r#""\ud83d lone high""#,
+            r#""lone low \ude00""#,
+            r#""\ud83d\u0041 high then letter""#,
+            r#""\ud83d""#,
+            r#""ends with \\""#,
+            r#"12"#,
+            r#"{"text": "x"}"#,
+            r#"null"#,
+        ];
+        for raw in cases {
+            let raw = serde_json::from_str::<&RawValue>(raw).unwrap().get();
+            assert_eq!(
+                json_text(raw),
+                serde_json::from_str::<String>(raw).ok(),
+                "{raw}"
+            );
+        }
     }
 
     fn options(field: &str, on_error: OnError) -> JsonlOptions {

@@ -27,6 +27,10 @@
 //! pinyin fragment, and so does an annotation stuck to an ASCII byte
 //! (`以~(cí)`).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use encoding_rs::GBK;
 
 use super::chinese::{is_cjk_punctuation, is_mojibake_symbol};
@@ -370,18 +374,23 @@ impl<'a> Island<'a> {
             _ => 0.0,
         };
         // `bonus`: `bonus(text)`, found once by the caller.
-        let score = |text: &str, bonus: f64| {
-            let window = format!("{}{text}{follow}", self.before_char);
-            let mut score = likelihood(&window, tables) + bonus;
-            if traditional {
-                let simplified = text
-                    .chars()
-                    .filter(|&c| tables.is_simplified_only(c))
-                    .count();
-                score -= WRONG_SCRIPT_COST * simplified as f64;
-            }
-            score
+        let wrong_script = |text: &str| match traditional {
+            true => text
+                .chars()
+                .filter(|&c| tables.is_simplified_only(c))
+                .count(),
+            false => 0,
         };
+        // The score of the end of a reading, `rest`, after an ideograph
+        // `previous` (or a space), with the `bonus` it earns: what it adds
+        // to the score of the start.
+        let score_rest = |previous: char, rest: &str, bonus: f64| {
+            let read = Likelihood { sum: 0.0, previous };
+            let sum = read.read(rest, tables).read(&follow, tables).sum;
+            sum + bonus - WRONG_SCRIPT_COST * wrong_script(rest) as f64
+        };
+        let before_island =
+            Likelihood::default().read(self.before_char.encode_utf8(&mut [0; 4]), tables);
         // Whether the bytes of a reading read as Chinese, and well enough:
         // readings of different lengths compare by their mean transition.
         // What the island's end added to a reading is not guessed.
@@ -398,10 +407,65 @@ impl<'a> Island<'a> {
             Resync::Annotation(_) => swallowing_bytes().collect(),
             Resync::End | Resync::Swallowed(_) => (0x40..=0xFEu8).filter(|&b| b != 0x7F).collect(),
         };
+        // A reading's end, `last` (its last character) and what the
+        // island's end adds to it, with its score after `previous`.
+        let finish = |previous: char, last: char| -> Option<(f64, String)> {
+            let mut rest = last.to_string();
+            // An annotation right after the island is the aligned one of
+            // its last character.
+            let mut found = bonus(&rest);
+            if annotated.is_some() && found == 0.0 {
+                return None;
+            }
+            if let Resync::Annotation(syllable) = resync {
+                if annotation::reads_as(last, syllable, tables) != Some(true) {
+                    return None;
+                }
+                rest = format!("{rest}({syllable})");
+                found = bonus(&rest);
+            }
+            if let Resync::Swallowed(ascii) = resync {
+                rest.push(char::from(ascii));
+                found = bonus(&rest);
+            }
+            Some((score_rest(previous, &rest, found), rest))
+        };
+        let clean = |text: &str, loose: bool| match loose {
+            true => reads_cleanly(&text.replace(is_private_use, "")),
+            false => reads_cleanly(text),
+        };
+        // The best end for a last byte, after an ideograph (or a space),
+        // the same for every reading that ends so.
+        let endings = RefCell::new(HashMap::new());
         // `body`: the bytes before the one that ended the island.
         // With `loose`, a reading may keep private-use characters: one
         // that more restored pairs may mend.
         let read_with = |body: &[u8], loose: bool| -> Option<(f64, String)> {
+            let (&last, pairs) = body.split_last()?;
+            // Mostly the bytes pair up: then only the last pair changes
+            // with the tail, and the rest is read once.
+            if let Some(start) = read_pairs(pairs) {
+                if !clean(&start, loose) {
+                    return None;
+                }
+                let head = before_island.read(&start, tables);
+                let head_score = head.sum - WRONG_SCRIPT_COST * wrong_script(&start) as f64;
+                let (rest_score, rest) = endings
+                    .borrow_mut()
+                    .entry((last, head.previous, loose))
+                    .or_insert_with(|| {
+                        tails
+                            .iter()
+                            .filter_map(|&tail| {
+                                let c = gbk_pair_char([last, tail])?;
+                                let clean = clean(c.encode_utf8(&mut [0; 4]), loose);
+                                clean.then(|| finish(head.previous, c)).flatten()
+                            })
+                            .max_by(|a, b| a.0.total_cmp(&b.0))
+                    })
+                    .clone()?;
+                return Some((head_score + rest_score, start + &rest));
+            }
             tails
                 .iter()
                 .filter_map(|&tail| {
@@ -410,36 +474,15 @@ impl<'a> Island<'a> {
                     bytes.push(tail);
                     let (text, malformed) = GBK.decode_without_bom_handling(&bytes);
                     // Bytes paired up right make no ASCII.
-                    if malformed || text.bytes().any(|b| b.is_ascii()) {
+                    if malformed || text.bytes().any(|b| b.is_ascii()) || !clean(&text, loose) {
                         return None;
                     }
-                    let clean = match loose {
-                        true => reads_cleanly(&text.replace(is_private_use, "")),
-                        false => reads_cleanly(&text),
-                    };
-                    if !clean {
-                        return None;
-                    }
-                    let mut text = text.into_owned();
-                    // An annotation right after the island is the aligned
-                    // one of its last character.
-                    let mut found = bonus(&text);
-                    if annotated.is_some() && found == 0.0 {
-                        return None;
-                    }
-                    if let Resync::Annotation(syllable) = resync {
-                        let last = text.chars().next_back()?;
-                        if annotation::reads_as(last, syllable, tables) != Some(true) {
-                            return None;
-                        }
-                        text = format!("{text}({syllable})");
-                        found = bonus(&text);
-                    }
-                    if let Resync::Swallowed(ascii) = resync {
-                        text.push(char::from(ascii));
-                        found = bonus(&text);
-                    }
-                    Some((score(&text, found), text))
+                    let (split, last) = text.char_indices().next_back()?;
+                    let start = &text[..split];
+                    let head = before_island.read(start, tables);
+                    let head_score = head.sum - WRONG_SCRIPT_COST * wrong_script(start) as f64;
+                    let (rest_score, rest) = finish(head.previous, last)?;
+                    Some((head_score + rest_score, format!("{start}{rest}")))
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
         };
@@ -480,10 +523,6 @@ impl<'a> Island<'a> {
                 })
                 .collect();
             exact.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let exact_bonus = exact.first().is_some_and(|(_, text, _)| bonus(text) > 0.0);
-            if exact_bonus {
-                return exact.into_iter().next().map(|(_, text, _)| text);
-            }
             // Or a private-use character read one off, which the page
             // dropped, came between: it must read clearly better.
             let bar = exact
@@ -691,6 +730,34 @@ fn separator(line: &str) -> Option<u8> {
         .map(|(_, mark)| mark)
 }
 
+/// The character GBK reads the two bytes `pair` as, if they make one
+/// that is not ASCII; from a table, as the repair asks for many.
+fn gbk_pair_char(pair: [u8; 2]) -> Option<char> {
+    static TABLE: OnceLock<Box<[char]>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..=0xFFFFu32)
+            .map(|code| {
+                let [lead, trail] = (code as u16).to_be_bytes();
+                pair_char(GBK, [lead, trail])
+                    .filter(|c| !c.is_ascii())
+                    .unwrap_or('\0')
+            })
+            .collect()
+    });
+    let c = table[usize::from(u16::from_be_bytes(pair))];
+    (c != '\0').then_some(c)
+}
+
+/// `bytes` read as GBK two at a time, if each pair makes one character
+/// that is not ASCII: as the decoder reads them then.
+fn read_pairs(bytes: &[u8]) -> Option<String> {
+    let mut text = String::with_capacity(bytes.len() * 3 / 2);
+    for pair in bytes.chunks(2) {
+        text.push(gbk_pair_char(pair.try_into().ok()?)?);
+    }
+    Some(text)
+}
+
 /// The ideograph GBK reads `pair` as, in its Simplified form, if it is one.
 fn han_pair(pair: [u8; 2], tables: &ScriptTables) -> Option<char> {
     pair_char(GBK, pair)
@@ -767,25 +834,47 @@ fn annotation_at(rest: &str) -> Option<&str> {
 /// the common Chinese punctuation and digits at fixed shares, anything else
 /// (`＃`, full-width letters) as a rarity.
 fn likelihood(text: &str, tables: &ScriptTables) -> f64 {
-    let mut previous = ' ';
-    let mut sum = 0.0;
-    for c in text.chars() {
-        if is_han(c) {
-            let c = tables.simplified(c).unwrap_or(c);
-            sum += freq::transition(previous, c);
-            previous = c;
-        } else {
-            sum += if is_common_mark(c) {
-                PUNCTUATION
-            } else if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-                DIGIT
-            } else {
-                OTHER
-            };
-            previous = ' ';
+    Likelihood::default().read(text, tables).sum
+}
+
+/// [`likelihood`] read so far: the sum, and the ideograph a next one
+/// follows (a space after anything else).
+#[derive(Clone, Copy)]
+struct Likelihood {
+    sum: f64,
+    previous: char,
+}
+
+impl Default for Likelihood {
+    fn default() -> Likelihood {
+        Likelihood {
+            sum: 0.0,
+            previous: ' ',
         }
     }
-    sum
+}
+
+impl Likelihood {
+    /// This, read on through `text`.
+    fn read(mut self, text: &str, tables: &ScriptTables) -> Likelihood {
+        for c in text.chars() {
+            if is_han(c) {
+                let c = tables.simplified(c).unwrap_or(c);
+                self.sum += freq::transition(self.previous, c);
+                self.previous = c;
+            } else {
+                self.sum += if is_common_mark(c) {
+                    PUNCTUATION
+                } else if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+                    DIGIT
+                } else {
+                    OTHER
+                };
+                self.previous = ' ';
+            }
+        }
+        self
+    }
 }
 
 /// The characters after an island that its repair must read well with:
@@ -1025,6 +1114,18 @@ mod tests {
     }
 
     #[test]
+    fn pairs_read_as_the_decoder_reads_them() {
+        let text = "人們如何與專業化，上海科技大學。";
+        let (bytes, _, _) = GBK.encode(text);
+        assert_eq!(read_pairs(&bytes).as_deref(), Some(text));
+        // ASCII, and the first half of a four-byte GB18030 sequence.
+        assert_eq!(read_pairs(b"ab"), None);
+        assert_eq!(read_pairs(&[0x81, 0x30, 0x81, 0x30]), None);
+        assert_eq!(gbk_pair_char([0x83, 0xC8]), Some('內'));
+        assert_eq!(gbk_pair_char([0x83, b'(']), None);
+    }
+
+    #[test]
     fn swallowed_marks_follow_the_line() {
         // The comma comes twice as often; `......` is one mark; the last
         // mark ends the line.
@@ -1049,6 +1150,13 @@ mod tests {
             (
                 "是一種不法行爲，理?xiǎng)艿絿绤柎驌?jī)。",
                 "是一種不法行爲，理應受到嚴厲打擊(jī)。",
+            ),
+            // The annotation after the island confirms its last character,
+            // not that nothing was dropped before it (`，真` read one off
+            // is `ac d5`, private use).
+            (
+                "但發自?xún)刃牡奈⑿Γ嬲\\(chéng)的服務",
+                "但發自內心的微笑，真誠(chéng)的服務",
             ),
             // The `?` swallowed the `.` the line writes elsewhere too.
             (

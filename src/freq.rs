@@ -14,7 +14,7 @@
 
 use std::sync::OnceLock;
 
-use crate::hash::{IntMap, IntSet};
+use crate::hash::IntMap;
 
 const TABLE: &str = include_str!("../data/freq/hanzi.txt");
 const PAIRS: &str = include_str!("../data/freq/bigrams.txt");
@@ -23,18 +23,20 @@ const NEIGHBOURS: &str = include_str!("../data/freq/neighbours.txt");
 /// Whether `a` then `b` occur side by side inside a word (both in their
 /// Simplified form).
 pub(crate) fn is_word_pair(a: char, b: char) -> bool {
-    static SET: OnceLock<IntSet<u64>> = OnceLock::new();
-    SET.get_or_init(|| pair_set(PAIRS, 140_000))
-        .contains(&pair_key(a, b))
+    word_pairs().contains_key(&pair_key(a, b))
 }
 
-/// The pairs of a `first<TAB>level<TAB>seconds` table.
-fn pair_set(table: &str, capacity: usize) -> IntSet<u64> {
-    let mut set = IntSet::with_capacity_and_hasher(capacity, Default::default());
-    for (a, _, seconds) in pair_rows(table) {
-        set.extend(seconds.chars().map(|b| pair_key(a, b)));
-    }
-    set
+/// The pairs inside words, each with its level: repair asks whether a pair
+/// is one for every pair of a suspect line, the bigram model how common.
+fn word_pairs() -> &'static IntMap<u64, u8> {
+    static PAIR_LEVELS: OnceLock<IntMap<u64, u8>> = OnceLock::new();
+    PAIR_LEVELS.get_or_init(|| {
+        let mut pairs = IntMap::with_capacity_and_hasher(140_000, Default::default());
+        for (a, level, seconds) in pair_rows(PAIRS) {
+            pairs.extend(seconds.chars().map(|b| (pair_key(a, b), level)));
+        }
+        pairs
+    })
 }
 
 /// The rows of a pair table: the first character, the level and the
@@ -70,7 +72,6 @@ pub(crate) fn transition(a: char, b: char) -> f64 {
     const INSIDE: f64 = 0.25;
     const ALONE: f64 = 1.0 - NEAR - INSIDE;
     struct Model {
-        inside: IntMap<u64, f64>,
         near: IntMap<u64, f64>,
         /// The sum of the counts in `near` of the pairs each character
         /// starts.
@@ -79,27 +80,20 @@ pub(crate) fn transition(a: char, b: char) -> f64 {
     }
     static MODEL: OnceLock<Model> = OnceLock::new();
     let model = MODEL.get_or_init(|| {
-        let counted = |table: &str, capacity: usize, firsts: &mut IntMap<u32, f64>| {
-            let mut pairs = IntMap::with_capacity_and_hasher(capacity, Default::default());
-            for (a, level, seconds) in pair_rows(table) {
-                // The middle of the level's range of counts.
-                let n = (f64::from(level) + 0.5).exp2();
-                for b in seconds.chars() {
-                    pairs.insert(pair_key(a, b), n);
-                    *firsts.entry(u32::from(a)).or_default() += n;
-                }
+        let mut near = IntMap::with_capacity_and_hasher(150_000, Default::default());
+        let mut firsts: IntMap<u32, f64> = IntMap::default();
+        for (a, level, seconds) in pair_rows(NEIGHBOURS) {
+            let n = middle_count(level);
+            for b in seconds.chars() {
+                near.insert(pair_key(a, b), n);
+                *firsts.entry(u32::from(a)).or_default() += n;
             }
-            pairs
-        };
-        let mut firsts = IntMap::default();
-        let near = counted(NEIGHBOURS, 150_000, &mut firsts);
-        let inside = counted(PAIRS, 140_000, &mut IntMap::default());
+        }
         let total = TABLE
             .lines()
             .filter_map(|line| line.split_once('\t')?.1.trim().parse::<f64>().ok())
             .sum();
         Model {
-            inside,
             near,
             firsts,
             total,
@@ -110,12 +104,16 @@ pub(crate) fn transition(a: char, b: char) -> f64 {
         (Some(n), Some(all)) => n / all,
         _ => 0.0,
     };
-    let inside = model
-        .inside
-        .get(&key)
-        .map_or(0.0, |n| (n / (count(a) as f64 + 1.0)).min(1.0));
+    let inside = word_pairs().get(&key).map_or(0.0, |&level| {
+        (middle_count(level) / (count(a) as f64 + 1.0)).min(1.0)
+    });
     let alone = (count(b) as f64 + 1.0) / model.total;
     (NEAR * near + INSIDE * inside + ALONE * alone).log10()
+}
+
+/// The middle of the range of counts a pair of `level` had.
+fn middle_count(level: u8) -> f64 {
+    (f64::from(level) + 0.5).exp2()
 }
 
 fn pair_key(a: char, b: char) -> u64 {

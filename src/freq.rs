@@ -14,7 +14,7 @@
 
 use std::sync::OnceLock;
 
-use crate::hash::IntMap;
+use crate::hash::{IntMap, IntSet};
 
 const TABLE: &str = include_str!("../data/freq/hanzi.txt");
 const PAIRS: &str = include_str!("../data/freq/bigrams.txt");
@@ -23,21 +23,32 @@ const MARKS: &str = include_str!("../data/freq/marks.txt");
 
 /// Whether `a` then `b` occur side by side inside a word (both in their
 /// Simplified form).
+///
+/// Repair asks this for nearly every pair of ideographs it reads, so it
+/// has a set of its own, half the size of the map of [`word_pair_levels`]
+/// (whose slots hold the levels too) and so more of it in the cache.
 pub(crate) fn is_word_pair(a: char, b: char) -> bool {
-    word_pairs().contains_key(&pair_key(a, b))
+    static SET: OnceLock<IntSet<u64>> = OnceLock::new();
+    SET.get_or_init(word_pair_set).contains(&pair_key(a, b))
 }
 
-/// The pairs inside words, each with its level: repair asks whether a pair
-/// is one for every pair of a suspect line, the bigram model how common.
-fn word_pairs() -> &'static IntMap<u64, u8> {
-    static PAIR_LEVELS: OnceLock<IntMap<u64, u8>> = OnceLock::new();
-    PAIR_LEVELS.get_or_init(|| {
-        let mut pairs = IntMap::with_capacity_and_hasher(140_000, Default::default());
-        for (a, level, seconds) in pair_rows(PAIRS) {
-            pairs.extend(seconds.chars().map(|b| (pair_key(a, b), level)));
-        }
-        pairs
-    })
+#[cold]
+fn word_pair_set() -> IntSet<u64> {
+    let mut set = IntSet::with_capacity_and_hasher(140_000, Default::default());
+    set.extend(word_pairs().map(|(key, _)| key));
+    set
+}
+
+/// The pairs inside words with their levels, for the bigram model.
+fn word_pair_levels() -> &'static IntMap<u64, u8> {
+    static LEVELS: OnceLock<IntMap<u64, u8>> = OnceLock::new();
+    LEVELS.get_or_init(|| word_pairs().collect())
+}
+
+/// The pairs of `bigrams.txt`, keyed by [`pair_key`], with their levels.
+fn word_pairs() -> impl Iterator<Item = (u64, u8)> {
+    pair_rows(PAIRS)
+        .flat_map(|(a, level, seconds)| seconds.chars().map(move |b| (pair_key(a, b), level)))
 }
 
 /// The rows of a pair table: the first character, the level and the
@@ -105,7 +116,7 @@ pub(crate) fn transition(a: char, b: char) -> f64 {
         (Some(n), Some(all)) => n / all,
         _ => 0.0,
     };
-    let inside = word_pairs().get(&key).map_or(0.0, |&level| {
+    let inside = word_pair_levels().get(&key).map_or(0.0, |&level| {
         (middle_count(level) / (count(a) as f64 + 1.0)).min(1.0)
     });
     let alone = (count(b) as f64 + 1.0) / model.total;

@@ -687,9 +687,10 @@ fn fill_slots(
 
 /// The ASCII mark (`,` `.` `;` `:` `!`) most likely swallowed inside
 /// `line`: the one it puts most often inside itself right after a word
-/// (text that spaces its words out puts a space before its marks too; a
-/// line's last mark ends it, and `...` is one mark), commas counted twice,
-/// as they come about twice as often as any other; if any.
+/// (text that spaces its words out puts a space before its marks too; the
+/// line's last mark ends it, and runs such as `...` are no single mark),
+/// commas counted twice, as they come about twice as often as any other;
+/// if any.
 fn ascii_punctuation(line: &str) -> Option<u8> {
     let bytes = line.trim_end().as_bytes();
     b",.;:!"

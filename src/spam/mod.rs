@@ -211,12 +211,9 @@ impl SpamFilter {
             return (Cow::Borrowed(text), counts, dropped);
         }
         let mut kept = String::with_capacity(text.len());
-        let mut from = 0;
-        for range in removed {
-            kept.push_str(&text[from..range.start]);
-            from = range.end;
+        for range in kept_ranges(text.len(), &removed) {
+            kept.push_str(&text[range]);
         }
-        kept.push_str(&text[from..]);
         (Cow::Owned(kept), counts, dropped)
     }
 
@@ -224,19 +221,17 @@ impl SpamFilter {
     /// when nothing is dropped, and only what follows a dropped line moves.
     pub fn filter_owned(&self, mut text: String) -> (String, SpamCounts, Vec<DroppedLine>) {
         let (removed, counts, dropped) = self.judge(&text);
-        if let Some(first) = removed.first() {
-            let mut write = first.start;
-            let mut read = first.end;
+        if !removed.is_empty() {
             // SAFETY: every range removed is a whole line with its `\n`, so
             // the bytes kept are whole lines: valid UTF-8 still.
             let bytes = unsafe { text.as_mut_vec() };
-            for range in &removed[1..] {
-                bytes.copy_within(read..range.start, write);
-                write += range.start - read;
-                read = range.end;
+            let mut write = 0;
+            for range in kept_ranges(bytes.len(), &removed) {
+                if range.start != write {
+                    bytes.copy_within(range.clone(), write);
+                }
+                write += range.len();
             }
-            bytes.copy_within(read.., write);
-            write += bytes.len() - read;
             bytes.truncate(write);
         }
         (text, counts, dropped)
@@ -324,6 +319,17 @@ impl SpamFilter {
         }
         (removed, counts, dropped)
     }
+}
+
+/// The ranges of a text of `len` bytes between the sorted, disjoint
+/// `removed` ones.
+fn kept_ranges(len: usize, removed: &[Range<usize>]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let starts = std::iter::once(0).chain(removed.iter().map(|range| range.end));
+    let ends = removed
+        .iter()
+        .map(|range| range.start)
+        .chain(std::iter::once(len));
+    starts.zip(ends).map(|(start, end)| start..end)
 }
 
 /// The folded form of a line, for the checks that need it as a string,
@@ -475,6 +481,14 @@ mod tests {
         }
         let (kept, ..) = filter.filter(&format!("{spam}\n{ARTICLE}網友評論\n{ARTICLE}全部評論"));
         assert_eq!(kept, format!("{ARTICLE}{ARTICLE}"));
+    }
+
+    #[test]
+    fn kept_ranges_are_the_gaps_between_removed_ones() {
+        let kept = |removed: &[Range<usize>]| kept_ranges(10, removed).collect::<Vec<_>>();
+        assert_eq!(kept(&[]), std::iter::once(0..10).collect::<Vec<_>>());
+        assert_eq!(kept(&[0..3, 5..10]), [0..0, 3..5, 10..10]);
+        assert_eq!(kept(&[2..4, 4..6]), [0..2, 4..4, 6..10]);
     }
 
     #[test]

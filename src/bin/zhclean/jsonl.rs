@@ -108,7 +108,7 @@ pub fn clean(
     } else {
         let mut lines = read_lines(&mut reader, &mut number)?;
         let mut cleaned: Option<(Lines, Vec<LineResult>)> = None;
-        while !lines.is_empty() || cleaned.is_some() {
+        while !lines.is_empty() {
             let (results, next) = std::thread::scope(|scope| {
                 let cleaning = scope.spawn(|| clean_all(&lines));
                 let next = match cleaned.take() {
@@ -123,11 +123,10 @@ pub fn clean(
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 (results, next)
             });
-            let next = next?;
-            if !lines.is_empty() {
-                cleaned = Some((lines, results));
-            }
-            lines = next;
+            cleaned = Some((std::mem::replace(&mut lines, next?), results));
+        }
+        if let Some((done, results)) = cleaned {
+            write_lines(&mut writer, options, &mut summary, done, results)?;
         }
     }
     writer.flush().map_err(JsonlError::Write)?;

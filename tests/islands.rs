@@ -184,6 +184,23 @@ fn swallows_more_than_parentheses(bytes: &[u8]) -> bool {
     false
 }
 
+/// How many characters must be inserted, deleted or replaced to turn `a`
+/// into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, &y) in b.iter().enumerate() {
+            current[j + 1] = (previous[j + 1] + 1)
+                .min(current[j] + 1)
+                .min(previous[j] + usize::from(x != y));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 fn is_private_use(c: char) -> bool {
     ('\u{E000}'..='\u{F8FF}').contains(&c)
 }
@@ -210,6 +227,9 @@ fn generated_islands_are_repaired() {
     let cleaner = Cleaner::new(options).unwrap();
     let (mut determined, mut determined_ok) = (0, 0);
     let (mut lost, mut lost_ok) = (0, 0);
+    // How far from the truth the lines that lost bytes come out, in
+    // characters: a line half repaired counts for something here.
+    let (mut lost_edits, mut lost_garbled_edits) = (0, 0);
     let mut changed_clean = 0;
     let mut shown = 0;
     for (n, line) in lines.iter().enumerate() {
@@ -231,6 +251,8 @@ fn generated_islands_are_repaired() {
                 (_, true) => {
                     lost += sample.islands;
                     lost_ok += if right { sample.islands } else { 0 };
+                    lost_edits += edit_distance(&repaired, &sample.truth);
+                    lost_garbled_edits += edit_distance(&sample.garbled, &sample.truth);
                 }
             }
             // SHOW_MISSES=determined or SHOW_MISSES=lost prints misses.
@@ -257,6 +279,9 @@ fn generated_islands_are_repaired() {
         "islands: lost byte determined {determined_ok}/{determined} ({:.1}%), lost for good {lost_ok}/{lost} ({:.1}%)",
         rate(determined_ok, determined),
         rate(lost_ok, lost)
+    );
+    eprintln!(
+        "lines that lost bytes for good: {lost_edits} characters from the truth (garbled: {lost_garbled_edits})"
     );
     assert_eq!(changed_clean, 0, "lines without islands changed");
     // A line counts its islands as repaired only when all of it is right.

@@ -272,6 +272,9 @@ impl<'a> Island<'a> {
             Some(b'?') if syllable.is_some() && annotation_at(&after[1..]).is_none() => {
                 match after.as_bytes().get(1) {
                     Some(&b) if b" .,;:!".contains(&b) => (Some(Resync::Swallowed(b)), 1),
+                    // Digits come in runs: most likely a digit, but which
+                    // one nothing tells. It stays a `?`.
+                    Some(b'0'..=b'9') => (Some(Resync::Swallowed(b'?')), 1),
                     // Text that spaces its words (Cantonese transcripts)
                     // lost a space; text with ASCII punctuation, most
                     // likely the mark it uses most.
@@ -1158,6 +1161,12 @@ mod tests {
             (
                 "但發自?xún)刃牡奈⑿Γ嬲\\(chéng)的服務",
                 "但發自內心的微笑，真誠(chéng)的服務",
+            ),
+            // The `?` swallowed a digit (`2` of `209`): which one, nothing
+            // tells, so it stays a `?`; the rest is read back.
+            (
+                "之前我們(men)?nèi)胱〉娜缂?09元的房費",
+                "之前我們(men)入住的如家?09元的房費",
             ),
             // The `?` swallowed the `.` the line writes elsewhere too.
             (

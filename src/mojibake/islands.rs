@@ -503,7 +503,7 @@ impl<'a> Island<'a> {
         let annotated_by = |syllable: &str, traditional: bool| -> Vec<u8> {
             lead_bytes()
                 .filter(|&x| {
-                    pair_char(GBK, [self.before[1], x]).is_some_and(|c| {
+                    gbk_pair_char([self.before[1], x]).is_some_and(|c| {
                         (!traditional || tables.simplified(c).is_some())
                             && annotation::reads_as(c, syllable, tables) == Some(true)
                     })
@@ -696,23 +696,15 @@ fn fill_slots(
 /// if any.
 fn ascii_punctuation(line: &str) -> Option<u8> {
     let bytes = line.trim_end().as_bytes();
-    b",.;:!"
-        .iter()
-        .map(|&mark| {
-            let uses = bytes
-                .windows(3)
-                .filter(|w| {
-                    w[1] == mark
-                        && w[2] != mark
-                        && !matches!(w[0], b' ' | b'0'..=b'9')
-                        && w[0] != mark
-                })
-                .count();
-            (uses * if mark == b',' { 2 } else { 1 }, mark)
-        })
-        .filter(|&(uses, _)| uses > 0)
-        .max()
-        .map(|(_, mark)| mark)
+    most_used(b",.;:!", |mark| {
+        let uses = bytes
+            .windows(3)
+            .filter(|w| {
+                w[1] == mark && w[2] != mark && !matches!(w[0], b' ' | b'0'..=b'9') && w[0] != mark
+            })
+            .count();
+        uses * if mark == b',' { 2 } else { 1 }
+    })
 }
 
 /// The ASCII mark (`-` `|` `/` `_` `,`) that `line` puts most often
@@ -720,15 +712,20 @@ fn ascii_punctuation(line: &str) -> Option<u8> {
 /// names and keywords sets its items apart.
 fn separator(line: &str) -> Option<u8> {
     let bytes = line.as_bytes();
-    b"-|/_,"
+    most_used(b"-|/_,", |mark| {
+        bytes
+            .windows(3)
+            .filter(|w| w[1] == mark && !matches!(w[0], b' ' | b'?') && w[2] != b' ')
+            .count()
+    })
+}
+
+/// The mark of `marks` with the most `uses`, if any is used at all (on a
+/// tie, the one with the higher byte).
+fn most_used(marks: &[u8], uses: impl Fn(u8) -> usize) -> Option<u8> {
+    marks
         .iter()
-        .map(|&mark| {
-            let uses = bytes
-                .windows(3)
-                .filter(|w| w[1] == mark && !matches!(w[0], b' ' | b'?') && w[2] != b' ')
-                .count();
-            (uses, mark)
-        })
+        .map(|&mark| (uses(mark), mark))
         .filter(|&(uses, _)| uses > 0)
         .max()
         .map(|(_, mark)| mark)
@@ -764,7 +761,7 @@ fn read_pairs(bytes: &[u8]) -> Option<String> {
 
 /// The ideograph GBK reads `pair` as, in its Simplified form, if it is one.
 fn han_pair(pair: [u8; 2], tables: &ScriptTables) -> Option<char> {
-    pair_char(GBK, pair)
+    gbk_pair_char(pair)
         .filter(|&c| is_han(c))
         .map(|c| tables.simplified(c).unwrap_or(c))
 }
@@ -1024,7 +1021,7 @@ fn dropped_pairs(
             // annotation after the island swallowed: one that reads so.
             (Some(a), None) => ending.map_or_else(Vec::new, |syllable| {
                 swallowing_bytes()
-                    .filter_map(|y| pair_char(GBK, [a, y]))
+                    .filter_map(|y| gbk_pair_char([a, y]))
                     .filter(|&c| {
                         is_han(c) && annotation::reads_as(c, syllable, tables) == Some(true)
                     })
@@ -1040,7 +1037,7 @@ fn dropped_pairs(
                     Some(d) => Some((freq::transition(left.unwrap_or(' '), d), t)),
                     // A mark before the next character: `，` is `a3 ac`,
                     // and `ac` with a lead byte is a private-use pair.
-                    None => pair_char(GBK, [lead, t])
+                    None => gbk_pair_char([lead, t])
                         .filter(|&c| is_common_mark(c))
                         .map(|c| (freq::mark_share(c).unwrap_or(PUNCTUATION), t)),
                 })

@@ -86,7 +86,7 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let stdout = io::stdout();
-    let mut stdout = io::BufWriter::new(stdout.lock());
+    let mut stdout = io::BufWriter::with_capacity(STDOUT_BUFFER, unbuffered(stdout.lock()));
     let mut reports = Vec::new();
     let mut summary = Summary::default();
     let mut failed = false;
@@ -307,6 +307,48 @@ enum Outcome {
     Document(Box<Report>),
     /// JSON Lines records and their summary.
     Records(jsonl::JsonlSummary),
+}
+
+/// Bytes gathered before a write to standard output.
+const STDOUT_BUFFER: usize = 1 << 20;
+
+/// Standard output without the line buffering of `Stdout`, which looks
+/// for the last line end in every write: on Unix, its file descriptor,
+/// held while the lock keeps anything else from writing.
+#[cfg(unix)]
+fn unbuffered(lock: io::StdoutLock<'static>) -> Box<dyn Write> {
+    use std::os::fd::AsFd;
+    match lock.as_fd().try_clone_to_owned() {
+        Ok(fd) => Box::new(Locked {
+            file: File::from(fd),
+            _lock: lock,
+        }),
+        Err(_) => Box::new(lock),
+    }
+}
+
+#[cfg(not(unix))]
+fn unbuffered(lock: io::StdoutLock<'static>) -> Box<dyn Write> {
+    Box::new(lock)
+}
+
+/// A duplicate of standard output's descriptor, written while its lock is
+/// held.
+#[cfg(unix)]
+struct Locked {
+    file: File,
+    _lock: io::StdoutLock<'static>,
+}
+
+#[cfg(unix)]
+impl Write for Locked {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.file.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 fn clean_one(

@@ -308,6 +308,10 @@ fn apply_dense(
         let mut events = 0;
         if dense_mode {
             let mut changed = 0;
+            // Room for every character left in the block (one output
+            // character of up to three bytes each) and the four-byte store.
+            let room = |pos: usize| 3 * end.saturating_sub(pos) + 4;
+            out.reserve(room(pos));
             while pos < end {
                 let (c, len) = char_at(bytes, pos);
                 let mut entry = if c < 0x10000 {
@@ -319,12 +323,16 @@ fn apply_dense(
                     entry = Dense::SLOW;
                 }
                 if entry & Dense::SLOW == 0 {
-                    push_output(out, entry);
+                    // SAFETY: `out` has room(pos) bytes spare, at least four;
+                    // writing at most three and moving on by at least one
+                    // byte keeps that so.
+                    unsafe { push_output(out, entry) };
                     changed += (entry >> 30) as usize & 1;
                     pos += len;
                 } else {
                     events += 1;
                     changes += slow_match(matcher, guards, text, &mut pos, c, len, out)?;
+                    out.reserve(room(pos));
                 }
             }
             changes += changed;
@@ -366,17 +374,25 @@ fn apply_dense(
 }
 
 /// Appends the output character of the dense table's `entry`.
+///
+/// # Safety
+///
+/// `out` must have room for four more bytes: the table holds the UTF-8
+/// bytes of one character, then zero bytes, and their number (see
+/// `Matcher::dense`), and all four are written in one store; what is kept
+/// of them is the one character.
 #[inline(always)]
-fn push_output(out: &mut String, entry: u32) {
+unsafe fn push_output(out: &mut String, entry: u32) {
     let (bytes, len) = Dense::output(entry);
-    // SAFETY: the table holds the UTF-8 bytes of one character, then zero
-    // bytes, and their number (see `Matcher::dense`): all four bytes are
-    // whole characters (NUL after the first), and what is kept of them is
-    // the one character. A fixed four-byte write is a single store.
-    let buffer = unsafe { out.as_mut_vec() };
-    let end = buffer.len() + len;
-    buffer.extend_from_slice(&bytes.to_le_bytes());
-    buffer.truncate(end);
+    let buffer = out.as_mut_vec();
+    let at = buffer.len();
+    debug_assert!(buffer.capacity() - at >= 4);
+    buffer
+        .as_mut_ptr()
+        .add(at)
+        .cast::<[u8; 4]>()
+        .write_unaligned(bytes.to_le_bytes());
+    buffer.set_len(at + len);
 }
 
 /// The position `chars` characters before `pos` in `text`, but not before

@@ -397,8 +397,9 @@ impl CharTable {
         let mut lanes = Lanes::default();
         let mut at = 0;
         while at < line.len() {
-            let mut counted = 0;
-            while at < line.len() && counted < Lanes::CAPACITY {
+            // No more characters than bytes.
+            let stretch = line.len().min(at + Lanes::CAPACITY);
+            while at < stretch {
                 let (c, len) = char_at(line, at);
                 let entry = self.entry_of(c);
                 flags |= entry as u32;
@@ -407,7 +408,6 @@ impl CharTable {
                     anchors.push(at);
                 }
                 at += len;
-                counted += 1;
             }
             lanes.spill();
         }

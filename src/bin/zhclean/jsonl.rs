@@ -137,18 +137,39 @@ pub fn clean(
 fn read_lines(reader: &mut impl BufRead, number: &mut usize) -> Result<Lines, JsonlError> {
     let mut lines = Vec::with_capacity(BATCH);
     while lines.len() < BATCH {
-        let mut raw = Vec::new();
-        if reader
-            .read_until(b'\n', &mut raw)
-            .map_err(JsonlError::Read)?
-            == 0
-        {
+        let raw = read_line(reader).map_err(JsonlError::Read)?;
+        if raw.is_empty() {
             break;
         }
         *number += 1;
         lines.push((*number, raw));
     }
     Ok(lines)
+}
+
+/// The next line of `reader` with its `\n`, empty at the end: `read_until`
+/// with the vectorised search of `memchr`.
+fn read_line(reader: &mut impl BufRead) -> io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    loop {
+        let buffer = match reader.fill_buf() {
+            Ok(buffer) => buffer,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buffer.is_empty() {
+            return Ok(raw);
+        }
+        let (taken, done) = match memchr::memchr(b'\n', buffer) {
+            Some(at) => (at + 1, true),
+            None => (buffer.len(), false),
+        };
+        raw.extend_from_slice(&buffer[..taken]);
+        reader.consume(taken);
+        if done {
+            return Ok(raw);
+        }
+    }
 }
 
 /// Writes the cleaned `lines` in order and adds up what was done to them.
@@ -453,6 +474,23 @@ mod tests {
         let mut out = Vec::new();
         let summary = clean(&cleaner, options, input.as_bytes(), &mut out)?;
         Ok((String::from_utf8(out).unwrap(), summary))
+    }
+
+    #[test]
+    fn lines_are_read_whole_across_buffer_fills() {
+        let text = "{\"text\": \"發展\"}\n\n{\"a\": 1}\r\nlast without an end";
+        for capacity in [1, 3, 7, 64] {
+            let mut reader = io::BufReader::with_capacity(capacity, text.as_bytes());
+            let mut lines = Vec::new();
+            loop {
+                let line = read_line(&mut reader).unwrap();
+                if line.is_empty() {
+                    break;
+                }
+                lines.push(String::from_utf8(line).unwrap());
+            }
+            assert_eq!(lines, text.split_inclusive('\n').collect::<Vec<_>>());
+        }
     }
 
     #[test]

@@ -65,9 +65,20 @@ pub(super) fn reencode(
         },
     };
     if wrong != WINDOWS_1252 {
-        let head_end = line.char_indices().nth(16).map_or(line.len(), |(i, _)| i);
-        if head_end < line.len() && !reads_as(&encode(&line[..head_end])?, right) {
-            return None;
+        // A malformed sequence in a head stays one in any longer head and
+        // in the whole line, and most genuine lines have one within a few
+        // characters: a short head, then a longer one.
+        for chars in [4, 16] {
+            let head_end = line
+                .char_indices()
+                .nth(chars)
+                .map_or(line.len(), |(i, _)| i);
+            if head_end == line.len() {
+                break;
+            }
+            if !reads_as(&encode(&line[..head_end])?, right) {
+                return None;
+            }
         }
     }
     decode_exactly(encode(line)?, right, line)

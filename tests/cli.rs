@@ -810,3 +810,34 @@ fn in_place_replaces_each_input_with_its_cleaned_version() {
     let o = zhclean(&["--in-place"], b"x");
     assert_one_line_error(&o, "<stdin>", "in place");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_said_once() {
+    let page = fs::read(SEED).unwrap();
+    let lines: Vec<u8> = (0..200)
+        .flat_map(|i| {
+            let record = serde_json::json!({ "id": i, "text": String::from_utf8_lossy(&page) });
+            format!("{record}\n").into_bytes()
+        })
+        .collect();
+    // One small write, held to the end; and many that fill the buffer.
+    for (args, input) in [(vec![SEED], Vec::new()), (vec!["--jsonl", "-"], lines)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zhclean"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::piped())
+            .stdout(fs::File::create("/dev/full").unwrap())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut pipe = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_one_line_error(&output, "standard output", "No space left");
+    }
+}

@@ -90,6 +90,8 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
     let mut reports = Vec::new();
     let mut summary = Summary::default();
     let mut failed = false;
+    // A write that failed stays in the buffer: said once is enough.
+    let mut stdout_failed = false;
     let mut record = |job: Result<(Job, Outcome), (Option<Job>, Stop)>| -> bool {
         progress.inc(1);
         match job {
@@ -113,6 +115,7 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
             Err((_, Stop::BrokenPipe)) => return false,
             Err((_, Stop::Failed(failure))) => {
                 failed = true;
+                stdout_failed |= failure.name == STDOUT;
                 summary.failed += 1;
                 progress.suspend(|| eprintln!("zhclean: {}: {}", failure.name, failure.message));
                 reports.push(InputReport {
@@ -159,8 +162,8 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
         eprintln!("{}", summary.line(started.elapsed()));
     }
     if let Err(e) = stdout.flush() {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("zhclean: standard output: {e}");
+        if e.kind() != io::ErrorKind::BrokenPipe && !stdout_failed {
+            eprintln!("zhclean: {STDOUT}: {e}");
             failed = true;
         }
     }
@@ -309,6 +312,9 @@ enum Outcome {
     Records(jsonl::JsonlSummary),
 }
 
+/// How failures to write to standard output name it.
+const STDOUT: &str = "standard output";
+
 /// Bytes gathered before a write to standard output.
 const STDOUT_BUFFER: usize = 1 << 20;
 
@@ -390,7 +396,7 @@ fn clean_one(
         if job.target.is_none() && e.kind() == io::ErrorKind::BrokenPipe {
             Stop::BrokenPipe
         } else if job.target.is_none() {
-            Stop::Failed(Failure::new("standard output", e.to_string()))
+            Stop::Failed(Failure::new(STDOUT, e.to_string()))
         } else {
             failed(e.to_string())
         }

@@ -86,7 +86,7 @@ fn run(args: &Args, cleaner: &Cleaner) -> ExitCode {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let stdout = io::stdout();
-    let mut stdout = io::BufWriter::with_capacity(STDOUT_BUFFER, unbuffered(stdout.lock()));
+    let mut stdout = stdout_writer(stdout.lock());
     let mut reports = Vec::new();
     let mut summary = Summary::default();
     let mut failed = false;
@@ -315,12 +315,24 @@ enum Outcome {
 /// How failures to write to standard output name it.
 const STDOUT: &str = "standard output";
 
-/// Bytes gathered before a write to standard output.
+/// Bytes gathered before a write to standard output, unless it is a
+/// terminal.
 const STDOUT_BUFFER: usize = 1 << 20;
 
-/// Standard output without the line buffering of `Stdout`, which looks
-/// for the last line end in every write: on Unix, its file descriptor,
-/// held while the lock keeps anything else from writing.
+/// Standard output for the cleaned text. A terminal gets it through
+/// `Stdout`, a few kilobytes at a time. Elsewhere (a file, a pipe) it goes
+/// in large writes straight to the file descriptor: `Stdout` looks for the
+/// last line end in every write and copies what follows it.
+fn stdout_writer(lock: io::StdoutLock<'static>) -> io::BufWriter<Box<dyn Write>> {
+    use std::io::IsTerminal;
+    if lock.is_terminal() {
+        return io::BufWriter::new(Box::new(lock));
+    }
+    io::BufWriter::with_capacity(STDOUT_BUFFER, unbuffered(lock))
+}
+
+/// Standard output's file descriptor, held while the lock keeps anything
+/// else from writing to it.
 #[cfg(unix)]
 fn unbuffered(lock: io::StdoutLock<'static>) -> Box<dyn Write> {
     use std::os::fd::AsFd;

@@ -394,6 +394,15 @@ impl<'a> Island<'a> {
         };
         let before_island =
             Likelihood::default().read(self.before_char.encode_utf8(&mut [0; 4]), tables);
+        // The start of a reading, all but its last character, read on from
+        // the character before the island: where it leaves off, and its score.
+        let read_start = |start: &str| {
+            let head = before_island.read(start, tables);
+            (
+                head,
+                head.sum - WRONG_SCRIPT_COST * wrong_script(start) as f64,
+            )
+        };
         // Whether the bytes of a reading read as Chinese, and well enough:
         // readings of different lengths compare by their mean transition.
         // What the island's end added to a reading is not guessed.
@@ -451,8 +460,7 @@ impl<'a> Island<'a> {
                 if !clean(&start, loose) {
                     return None;
                 }
-                let head = before_island.read(&start, tables);
-                let head_score = head.sum - WRONG_SCRIPT_COST * wrong_script(&start) as f64;
+                let (head, head_score) = read_start(&start);
                 let (rest_score, rest) = endings
                     .borrow_mut()
                     .entry((last, head.previous, loose))
@@ -482,8 +490,7 @@ impl<'a> Island<'a> {
                     }
                     let (split, last) = text.char_indices().next_back()?;
                     let start = &text[..split];
-                    let head = before_island.read(start, tables);
-                    let head_score = head.sum - WRONG_SCRIPT_COST * wrong_script(start) as f64;
+                    let (head, head_score) = read_start(start);
                     let (rest_score, rest) = finish(head.previous, last)?;
                     Some((head_score + rest_score, format!("{start}{rest}")))
                 })

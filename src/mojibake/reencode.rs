@@ -67,15 +67,10 @@ pub(super) fn reencode(
     if wrong != WINDOWS_1252 {
         // A malformed sequence in a head stays one in any longer head and
         // in the whole line, and most genuine lines have one within a few
-        // characters: a short head, then a longer one.
-        for chars in [4, 16] {
-            let head_end = line
-                .char_indices()
-                .nth(chars)
-                .map_or(line.len(), |(i, _)| i);
-            if head_end == line.len() {
-                break;
-            }
+        // characters: a head of 4 characters, then one of 16, each where
+        // the line is longer.
+        let mut starts = line.char_indices().map(|(i, _)| i);
+        for head_end in [starts.nth(4), starts.nth(11)].into_iter().flatten() {
             if !reads_as(&encode(&line[..head_end])?, right) {
                 return None;
             }

@@ -68,7 +68,7 @@ use chinese::{
     evidence, full_width_only, more_plausible, plain_chinese, plausibility, suspect, Evidence,
 };
 use page::PageTally;
-use reencode::{decode_exactly, python_big5_bytes, reencode};
+use reencode::{decode_exactly, may_be_utf8_as_legacy, python_big5_bytes, reencode};
 
 /// What the repair stage changed and saw.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -287,6 +287,9 @@ fn repair_line(
 /// `line` read back as the UTF-8 it was, if that is exact and gives
 /// Chinese: at least [`MIN_HAN_UTF8`] ideographs, few other symbols.
 fn utf8_rereading(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)> {
+    if !may_be_utf8_as_legacy(line) {
+        return None;
+    }
     kinds()
         .into_iter()
         .filter(|kind| kind.right == UTF_8 && kind.wrong != WINDOWS_1252)

@@ -42,6 +42,14 @@ fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
     starts.contains(c as u32)
 }
 
+/// Whether `line` may be UTF-8 read as GBK or as Big5: without this,
+/// [`reencode`] to UTF-8 from either is `None`, and is spared.
+pub(super) fn may_be_utf8_as_legacy(line: &str) -> bool {
+    line.chars()
+        .find(|c| !c.is_ascii())
+        .is_some_and(|first| starts_utf8(first, GBK) || starts_utf8(first, BIG5))
+}
+
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.
 pub(super) fn reencode(
     line: &str,

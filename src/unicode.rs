@@ -433,28 +433,37 @@ fn is_emoji(c: char) -> bool {
     matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF)
 }
 
-/// The character starting at byte `pos` (< `bytes.len()`) of valid UTF-8:
-/// its code point and length.
+/// The character starting at byte `pos` (< `text.len()`, a character
+/// boundary) of `text`: its code point and length.
+///
+/// The hot loops of three stages decode every character with this, so it
+/// checks the bounds once: in UTF-8, a lead byte is always followed by its
+/// continuation bytes. A `pos` inside a character gives U+FFFD, one byte.
 #[inline(always)]
-pub(crate) fn char_at(bytes: &[u8], pos: usize) -> (u32, usize) {
-    // One bounds check for the whole character, not one for each byte.
-    match bytes[pos..] {
-        [b0, ..] if b0 < 0x80 => (u32::from(b0), 1),
-        [b0, b1, b2, ..] if b0 & 0xF0 == 0xE0 => (
-            (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F),
-            3,
-        ),
-        [b0, b1, ..] if b0 < 0xE0 => ((u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F), 2),
-        [b0, b1, b2, b3, ..] => (
-            (u32::from(b0 & 0x07) << 18)
-                | (u32::from(b1 & 0x3F) << 12)
-                | (u32::from(b2 & 0x3F) << 6)
-                | u32::from(b3 & 0x3F),
-            4,
-        ),
-        // Not valid UTF-8: a character cut off at the end.
-        _ => (u32::from(char::REPLACEMENT_CHARACTER), bytes.len() - pos),
+pub(crate) fn char_at(text: &str, pos: usize) -> (u32, usize) {
+    let bytes = text.as_bytes();
+    let b0 = bytes[pos];
+    if b0 < 0x80 {
+        return (u32::from(b0), 1);
     }
+    // SAFETY: `text` is UTF-8, so a lead byte at `pos` is followed by its
+    // continuation bytes: `pos + i` is in bounds for each `i` read below.
+    unsafe {
+        let at = |i: usize| u32::from(*bytes.get_unchecked(pos + i) & 0x3F);
+        if b0 >= 0xE0 {
+            if b0 < 0xF0 {
+                return ((u32::from(b0 & 0x0F) << 12) | (at(1) << 6) | at(2), 3);
+            }
+            return (
+                (u32::from(b0 & 0x07) << 18) | (at(1) << 12) | (at(2) << 6) | at(3),
+                4,
+            );
+        }
+        if b0 >= 0xC0 {
+            return ((u32::from(b0 & 0x1F) << 6) | at(1), 2);
+        }
+    }
+    (u32::from(char::REPLACEMENT_CHARACTER), 1)
 }
 
 /// The lines of `text`, each with its `\n`: `str::split_inclusive` with the
@@ -499,6 +508,23 @@ pub fn tidy_layout(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every character of every length decodes as `char_indices` has it,
+    /// and a position inside a character is one replacement byte.
+    #[test]
+    fn char_at_decodes_every_character() {
+        let text: String = (0..=char::MAX as u32)
+            .step_by(7)
+            .filter_map(char::from_u32)
+            .collect();
+        for (pos, c) in text.char_indices() {
+            assert_eq!(char_at(&text, pos), (u32::from(c), c.len_utf8()), "{c:?}");
+            for inside in pos + 1..pos + c.len_utf8() {
+                assert_eq!(char_at(&text, inside), (0xFFFD, 1));
+            }
+        }
+        assert_eq!(char_at("\u{10FFFF}", 0), (0x10FFFF, 4));
+    }
 
     #[test]
     fn every_character_that_may_change_is_looked_at() {

@@ -178,7 +178,7 @@ impl Converter {
         let bytes = current.as_bytes();
         let mut gap_start = 0;
         let mut pos = 0;
-        while let Some((at, c, len)) = next_in(segmentation.starters(), bytes, pos) {
+        while let Some((at, c, len)) = next_in(segmentation.starters(), current, pos) {
             match segmentation.match_at(&current[at..], c, len).map(|f| f.len) {
                 Some(matched) => {
                     if gap_start < at {
@@ -244,11 +244,10 @@ impl Converter {
 /// left to right, unmatched characters copied in runs. Returns how many
 /// matches changed the text.
 fn convert_all(matcher: &Matcher, text: &str, out: &mut String) -> usize {
-    let bytes = text.as_bytes();
     let mut changes = 0;
     let mut copied = 0;
     let mut pos = 0;
-    while let Some((at, c, len)) = next_in(matcher.starters(), bytes, pos) {
+    while let Some((at, c, len)) = next_in(matcher.starters(), text, pos) {
         let found = match matcher.simple(c) {
             Some(simple) => Some((len, Value::Char(simple.value), simple.changed)),
             None => matcher
@@ -313,13 +312,13 @@ fn apply_dense(
             let room = |pos: usize| 3 * end.saturating_sub(pos) + 4;
             out.reserve(room(pos));
             while pos < end {
-                let (c, len) = char_at(bytes, pos);
+                let (c, len) = char_at(text, pos);
                 let mut entry = if c < 0x10000 {
                     dense.get(c)
                 } else {
                     Dense::SLOW
                 };
-                if entry & Dense::PHRASE != 0 && phrase_may_match(matcher, bytes, c, pos + len) {
+                if entry & Dense::PHRASE != 0 && phrase_may_match(matcher, text, c, pos + len) {
                     entry = Dense::SLOW;
                 }
                 if entry & Dense::SLOW == 0 {
@@ -339,13 +338,13 @@ fn apply_dense(
             events += changed;
             copied = pos;
         } else {
-            while let Some((stop, _, _)) = next_in(dense.stops(), &bytes[..end], pos) {
+            while let Some((stop, _, _)) = next_in(dense.stops(), &text[..end], pos) {
                 events += 1;
                 let from = back_up(text, stop, reach, copied);
                 out.push_str(&text[copied..from]);
                 pos = from;
                 while pos <= stop {
-                    let (c, len) = char_at(bytes, pos);
+                    let (c, len) = char_at(text, pos);
                     if matcher.starts_with(c) || guards.iter().any(|g| g.starts_with(c)) {
                         changes += slow_match(matcher, guards, text, &mut pos, c, len, out)?;
                     } else {
@@ -413,8 +412,8 @@ fn back_up(text: &str, mut pos: usize, chars: usize, floor: usize) -> usize {
 /// Whether a key of two or more characters may start at `c`, followed by
 /// the character at byte `next`.
 #[inline(always)]
-fn phrase_may_match(matcher: &Matcher, bytes: &[u8], c: u32, next: usize) -> bool {
-    next < bytes.len() && matcher.pair_maybe(c, char_at(bytes, next).0)
+fn phrase_may_match(matcher: &Matcher, text: &str, c: u32, next: usize) -> bool {
+    next < text.len() && matcher.pair_maybe(c, char_at(text, next).0)
 }
 
 /// The full lookup at `*pos`: writes the match, or the character itself, and
@@ -451,9 +450,8 @@ fn slow_match(
 
 /// Whether any key of `matcher` matches anywhere in `text`.
 fn has_match(matcher: &Matcher, text: &str) -> bool {
-    let bytes = text.as_bytes();
     let mut pos = 0;
-    while let Some((at, c, len)) = next_in(matcher.starters(), bytes, pos) {
+    while let Some((at, c, len)) = next_in(matcher.starters(), text, pos) {
         if matcher.match_at(&text[at..], c, len).is_some() {
             return true;
         }
@@ -466,7 +464,8 @@ fn has_match(matcher: &Matcher, text: &str) -> bool {
 /// `set`: its position, code point and length. This loop is where nearly
 /// all the time of converting goes.
 #[inline(always)]
-fn next_in(set: &CharSet, bytes: &[u8], mut pos: usize) -> Option<(usize, u32, usize)> {
+fn next_in(set: &CharSet, text: &str, mut pos: usize) -> Option<(usize, u32, usize)> {
+    let bytes = text.as_bytes();
     while let Some(rest) = bytes.get(pos..) {
         // Three-byte characters (all of CJK and its punctuation) first, two
         // at a time: one branch for the pair.
@@ -498,7 +497,7 @@ fn next_in(set: &CharSet, bytes: &[u8], mut pos: usize) -> Option<(usize, u32, u
         if rest.is_empty() {
             break;
         }
-        let (code, len) = char_at(bytes, pos);
+        let (code, len) = char_at(text, pos);
         if set.contains(code) {
             return Some((pos, code, len));
         }

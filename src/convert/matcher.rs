@@ -569,7 +569,7 @@ impl Matcher {
             if n.edge_count == 0 || pos >= bytes.len() {
                 break;
             }
-            let (c, len) = char_at(bytes, pos);
+            let (c, len) = char_at(text, pos);
             if depth == 1 && !self.pair_maybe(first, c) {
                 break;
             }

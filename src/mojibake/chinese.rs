@@ -83,7 +83,7 @@ fn neighbour_pairs<'a>(
         if at >= bytes.len() {
             return None;
         }
-        let (code, len) = char_at(bytes, at);
+        let (code, len) = char_at(text, at);
         at += len;
         let class = class_at(classes, code, tables);
         if class & BLANK != 0 {
@@ -155,18 +155,7 @@ pub(super) fn evidence(line: &str, tables: &ScriptTables) -> Option<Evidence> {
 /// the walk over pairs of ideographs stops as soon as they make too many
 /// words for mojibake.
 pub(super) fn suspect(line: &str, tables: &ScriptTables) -> Option<Evidence> {
-    let classes = char_classes(tables);
-    let (mut han, mut common, mut symbols) = (0usize, 0usize, 0usize);
-    let bytes = line.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        let (code, len) = char_at(bytes, at);
-        at += len;
-        let class = class_at(classes, code, tables);
-        han += usize::from(class & HAN);
-        common += usize::from(class & COMMON) >> 1;
-        symbols += usize::from(class & SYMBOL) >> 2;
-    }
+    let (han, common, symbols) = class_counts(line, tables);
     let mostly_rare = common * 2 < han.max(1);
     if mostly_rare && (symbols > 0 || han > 0) {
         let evidence = if symbols > 0 {
@@ -200,6 +189,42 @@ pub(super) fn suspect(line: &str, tables: &ScriptTables) -> Option<Evidence> {
     (no_words || symbols > 0).then_some(Evidence::NoWords {
         symbols: symbols > 0,
     })
+}
+
+/// How many ideographs `line` has, how many of them common, and how many
+/// mojibake symbols.
+fn class_counts(line: &str, tables: &ScriptTables) -> (usize, usize, usize) {
+    // The three counts in fields of one word, added in one go.
+    const FIELD: u32 = 21;
+    const SPREAD: [u64; 8] = {
+        let mut spread = [0; 8];
+        let mut class = 0;
+        while class < 8 {
+            spread[class] = (class as u64 & 1)
+                | ((class as u64 >> 1 & 1) << FIELD)
+                | ((class as u64 >> 2 & 1) << (2 * FIELD));
+            class += 1;
+        }
+        spread
+    };
+    let classes = char_classes(tables);
+    let (mut han, mut common, mut symbols) = (0, 0, 0);
+    let mut at = 0;
+    while at < line.len() {
+        // Fewer characters than a field holds, then spilled.
+        let stretch = line.len().min(at + (1 << (FIELD - 1)));
+        let mut packed = 0u64;
+        while at < stretch {
+            let (code, len) = char_at(line, at);
+            at += len;
+            packed += SPREAD[usize::from(class_at(classes, code, tables) & 7)];
+        }
+        let field = |i: u32| (packed >> (i * FIELD)) as usize & ((1 << FIELD) - 1);
+        han += field(0);
+        common += field(1);
+        symbols += field(2);
+    }
+    (han, common, symbols)
 }
 
 /// Bits of [`char_classes`].
@@ -395,6 +420,19 @@ pub(super) struct Plausibility {
 mod tests {
     use super::*;
     use encoding_rs::{BIG5, GBK, UTF_8};
+
+    /// Counts that outgrow a field of the packed counters are spilled.
+    #[test]
+    fn class_counts_outgrow_their_fields() {
+        let tables = ScriptTables::get();
+        let line = "重要的是齾¤".repeat(600_000);
+        let count = |f: fn(char) -> bool| line.chars().filter(|&c| f(c)).count();
+        let han = count(is_han);
+        let common = count(|c| is_han(c) && is_common(c, ScriptTables::get()));
+        let symbols = count(is_mojibake_symbol);
+        assert!(han > 1 << 21 && common > 1 << 21 && symbols > 0);
+        assert_eq!(class_counts(&line, tables), (han, common, symbols));
+    }
 
     /// `suspect` is `evidence` where there is no run of words: checked on
     /// real lines, clean and garbled each way between GBK, Big5 and UTF-8.

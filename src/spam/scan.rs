@@ -314,7 +314,7 @@ impl CharTable {
         let bytes = line.as_bytes();
         let (mut at, mut copied) = (0, 0);
         while at < bytes.len() {
-            let (c, len) = char_at(bytes, at);
+            let (c, len) = char_at(line, at);
             if self.entry_of(c) as u32 & (flag::BLANK | flag::FOLDS) != 0 {
                 out.push_str(&line[copied..at]);
                 copied = at + len;
@@ -371,7 +371,7 @@ impl CharTable {
         for (number, piece) in lines_of(page).enumerate() {
             let text = piece.strip_suffix('\n').unwrap_or(piece);
             let anchors_start = anchors.len();
-            let (flags, totals) = self.scan_line(text.as_bytes(), &mut anchors);
+            let (flags, totals) = self.scan_line(text, &mut anchors);
             let mut line = LineScan {
                 number,
                 start,
@@ -392,7 +392,7 @@ impl CharTable {
     /// `\n`) and the totals of their counters; the offsets of its anchor
     /// characters are pushed to `anchors`.
     #[inline]
-    fn scan_line(&self, line: &[u8], anchors: &mut Vec<usize>) -> (u32, [usize; 4]) {
+    fn scan_line(&self, line: &str, anchors: &mut Vec<usize>) -> (u32, [usize; 4]) {
         let mut flags = 0;
         let mut lanes = Lanes::default();
         let mut at = 0;

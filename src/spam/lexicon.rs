@@ -20,7 +20,7 @@ use crate::freq;
 use crate::hash::IntMap;
 use crate::script::{is_han, ScriptTables};
 
-use super::scan::{CharTable, ChromeStarts};
+use super::scan::{opening, CharTable, ChromeStarts};
 use super::SpamError;
 
 /// The lexicons that ship with zhclean: (category, text).
@@ -290,6 +290,18 @@ impl ChromePhrases {
                 .collect(),
             prefix: self.prefixes.iter().filter_map(first).collect(),
             within: self.within.iter().filter_map(first).collect(),
+            openings: self
+                .exact
+                .iter()
+                .filter_map(|phrase| {
+                    let mut chars = phrase.chars();
+                    Some(opening(chars.next()?, Some(chars.next().unwrap_or('\0'))))
+                })
+                .chain(self.prefixes.iter().filter_map(|prefix| {
+                    let mut chars = prefix.chars();
+                    Some(opening(chars.next()?, chars.next()))
+                }))
+                .collect(),
         }
     }
 

@@ -420,6 +420,57 @@ fn is_isolated(lines: &[LineScan], i: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// The scan's look at a line's start never turns away a line that the
+    /// chrome phrases would find: every phrase as a line, in Traditional,
+    /// spaced out, upper-cased and followed by more, the seed page, and the
+    /// labelled corpus.
+    #[test]
+    fn may_be_chrome_admits_every_line_chrome_phrases_find() {
+        let filter = SpamFilter::new(DEFAULT_THRESHOLD).unwrap();
+        let phrases: Vec<&str> = lexicon::BUILTIN_CHROME
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(|line| line.trim_matches(['*', '~']))
+            .collect();
+        assert!(phrases.len() > 50, "{}", phrases.len());
+        let mut lines = Vec::new();
+        for phrase in &phrases {
+            let spaced: String = phrase.chars().flat_map(|c| [c, ' ']).collect();
+            let converted = crate::Cleaner::new(crate::Options {
+                config: "s2t".into(),
+                ..crate::Options::default()
+            })
+            .unwrap()
+            .clean(phrase)
+            .text;
+            lines.extend([
+                phrase.to_string(),
+                spaced,
+                phrase.to_uppercase(),
+                converted.trim().to_string(),
+                format!("{phrase}：第二章 12"),
+                format!("【{phrase}】"),
+            ]);
+        }
+        let seed = include_str!("../../data/examples/seed-page.txt");
+        let labelled = include_str!("../../tests/data/spam/labelled.txt");
+        lines.extend(seed.lines().chain(labelled.lines()).map(str::to_string));
+        let (mut found, mut scratch) = (0, String::new());
+        for text in &lines {
+            let (scans, _) = filter.table.scan(text);
+            for line in &scans {
+                let raw = &text[line.start..line.end];
+                let mut folded = Folded::new(raw, &filter.table, &mut scratch);
+                if filter.chrome.find(folded.get()).is_some() {
+                    found += 1;
+                    assert!(line.may_be_chrome(), "{raw}");
+                }
+            }
+        }
+        assert!(found > 4 * phrases.len(), "{found}");
+    }
+
     fn filter(text: &str) -> (String, SpamCounts, Vec<DroppedLine>) {
         SpamFilter::new(DEFAULT_THRESHOLD).unwrap().filter(text)
     }

@@ -123,6 +123,16 @@ pub(crate) struct ChromeStarts {
     pub(crate) prefix: IntSet<char>,
     /// Of phrases that make a short line chrome wherever they stand.
     pub(crate) within: IntSet<char>,
+    /// The first two characters of whole-line and prefix phrases, as
+    /// [`opening`] keys them: a line whose key opens otherwise is none.
+    pub(crate) openings: IntSet<u64>,
+}
+
+/// The key of a phrase's opening: its first character and its second
+/// (`\0` for a whole-line phrase of one character; `None` for a prefix
+/// phrase of one, which any second character continues).
+pub(crate) fn opening(first: char, second: Option<char>) -> u64 {
+    u64::from(first) << 32 | second.map_or(u64::from(u32::MAX), u64::from)
 }
 
 /// What one line holds, as the features see it.
@@ -147,6 +157,10 @@ pub(crate) struct LineScan {
     pub(crate) flags: u32,
     /// The flags of the first character of its chrome key.
     pub(crate) first_key: u32,
+    /// Whether its chrome key opens as a whole-line or prefix chrome phrase
+    /// does (looked at only in short lines whose first key character may
+    /// start one).
+    pub(crate) opens_chrome: bool,
     /// A hash of the line without the blanks at either end, if it has no
     /// more than `REPEAT_MAX_BYTES`, for repetition.
     pub(crate) hash: u64,
@@ -168,7 +182,7 @@ impl LineScan {
         if self.folded_chars > CHROME_HEAD {
             return self.first_key & flag::CHROME_PREFIX != 0;
         }
-        self.first_key & flag::CHROME_START != 0
+        self.opens_chrome
             || self.first_key & flag::COUNTER_START != 0
                 && self.flags & flag::CONTACT != 0
                 && self.folded_chars <= CHROME_WITHIN_MAX
@@ -429,11 +443,23 @@ impl CharTable {
         if folded_chars == 0 {
             return;
         }
-        line.first_key = text
-            .chars()
-            .map(|c| self.info(c))
-            .find(|info| info & flag::KEY != 0)
-            .unwrap_or(0);
+        let mut keys = text
+            .char_indices()
+            .map(|(at, c)| (at, c, self.info(c)))
+            .filter(|&(_, _, info)| info & flag::KEY != 0);
+        let first = keys.next();
+        line.first_key = first.map_or(0, |(_, _, info)| info);
+        if let Some((_, c, info)) = first.filter(|_| line.folded_chars <= CHROME_HEAD) {
+            if info & flag::CHROME_START != 0 {
+                let key = |c: char| self.fold(c).map(|f| f.to_ascii_lowercase());
+                let (first, second) = (key(c), keys.next().and_then(|(_, c, _)| key(c)));
+                let openings = &self.chrome.openings;
+                line.opens_chrome = first.is_some_and(|first| {
+                    openings.contains(&opening(first, Some(second.unwrap_or('\0'))))
+                        || openings.contains(&opening(first, None))
+                });
+            }
+        }
         if line.flags & flag::SENTENCE_END == 0 {
             line.items = self.items(text);
         }
@@ -456,6 +482,7 @@ mod tests {
             counter: IntSet::default(),
             prefix: IntSet::default(),
             within: IntSet::from_iter(['版']),
+            openings: IntSet::from_iter([opening('全', Some('部'))]),
         };
         CharTable::build(IntMap::from_iter([('站', 0), ('a', 1)]), chrome)
     }

@@ -483,6 +483,45 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// `text` without the white space at either end, as `str::trim`, which
+/// the stages ask of every line: a look at its first and last byte settles
+/// most lines, which neither start nor end with white space.
+#[inline]
+pub(crate) fn trim(text: &str) -> &str {
+    match text.as_bytes() {
+        [] => text,
+        [first, ..] if SPACE_FIRST_BYTES[usize::from(*first)] => text.trim(),
+        // Its first character is not white space: only the end may be.
+        [.., last] if !SPACE_LAST_BYTES[usize::from(*last)] => text,
+        _ => match text.chars().next_back() {
+            Some(c) if c.is_whitespace() => text.trim_end(),
+            _ => text,
+        },
+    }
+}
+
+/// The bytes a white space character (`char::is_whitespace`) starts with...
+const SPACE_FIRST_BYTES: [bool; 256] = byte_table(b"\t\n\x0B\x0C\r \xC2\xE1\xE2\xE3");
+/// ...and those it ends with.
+const SPACE_LAST_BYTES: [bool; 256] =
+    byte_table(b"\t\n\x0B\x0C\r \x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8A\x9F\xA0\xA8\xA9\xAF");
+
+const fn byte_table(members: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < members.len() {
+        table[members[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Whether `line` is empty or white space only.
+#[inline]
+pub(crate) fn is_blank(line: &str) -> bool {
+    trim(line).is_empty()
+}
+
 /// Collapses runs of blank lines into one, drops leading and trailing blank
 /// lines, and ends non-empty text with exactly one newline.
 pub fn tidy_layout(text: &str) -> String {
@@ -491,7 +530,7 @@ pub fn tidy_layout(text: &str) -> String {
     for line in lines(text) {
         let line = line.strip_suffix('\n').unwrap_or(line);
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
+        if is_blank(line) {
             pending_blank = !out.is_empty();
             continue;
         }
@@ -508,6 +547,42 @@ pub fn tidy_layout(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `trim` is `str::trim`: the byte tables hold the first and last byte
+    /// of every white space character, and lines of every make trim alike.
+    #[test]
+    fn trim_is_the_standard_trim() {
+        let spaces: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert!(spaces.len() > 20, "{spaces:?}");
+        let mut buffer = [0u8; 4];
+        for &c in &spaces {
+            let bytes = c.encode_utf8(&mut buffer).as_bytes();
+            assert!(SPACE_FIRST_BYTES[usize::from(bytes[0])], "{c:?}");
+            assert!(
+                SPACE_LAST_BYTES[usize::from(bytes[bytes.len() - 1])],
+                "{c:?}"
+            );
+        }
+        let seed = include_str!("../data/examples/seed-page.txt");
+        let ends = spaces
+            .iter()
+            .map(char::to_string)
+            .chain(["".into(), "a".into(), "。".into()]);
+        for end in ends {
+            for line in seed.lines().chain(["", " ", "一", "\u{3000}", "x"]) {
+                for text in [
+                    format!("{end}{line}"),
+                    format!("{line}{end}"),
+                    format!("{end}{line}{end}"),
+                ] {
+                    assert_eq!(trim(&text), text.trim(), "{text:?}");
+                }
+            }
+        }
+    }
 
     /// Every character of every length decodes as `char_indices` has it,
     /// and a position inside a character is one replacement byte.

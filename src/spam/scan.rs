@@ -10,7 +10,7 @@
 
 use crate::hash::{IntMap, IntSet};
 use crate::script::{is_han, ScriptCounts, ScriptTables};
-use crate::unicode::{char_at, lines as lines_of};
+use crate::unicode::{char_at, lines as lines_of, trim};
 
 use super::lexicon::{fold, keeps_in_key, CHROME_HEAD, CHROME_WITHIN_MAX};
 use super::REPEAT_MAX_BYTES;
@@ -463,7 +463,7 @@ impl CharTable {
         if line.flags & flag::SENTENCE_END == 0 {
             line.items = self.items(text);
         }
-        let trimmed = text.trim();
+        let trimmed = trim(text);
         line.bytes = trimmed.len();
         if trimmed.len() <= REPEAT_MAX_BYTES {
             line.hash = hash_bytes(trimmed.as_bytes());

@@ -19,6 +19,7 @@ use std::collections::HashSet;
 use crate::freq;
 use crate::hash::IntMap;
 use crate::script::{is_han, ScriptTables};
+use crate::unicode::char_at;
 
 use super::scan::{opening, CharTable, ChromeStarts};
 use super::SpamError;
@@ -136,27 +137,30 @@ impl Lexicon {
     pub(crate) fn find(&self, table: &CharTable, line: &str, anchors: &[usize]) -> Vec<usize> {
         let mut matches = Vec::new();
         for &at in anchors {
-            let Some(c) = line[at..].chars().next() else {
-                continue;
-            };
-            let Some(candidates) = table
-                .anchor_slot(c)
+            let (code, len) = char_at(line, at);
+            let Some(candidates) = char::from_u32(code)
+                .and_then(|c| table.anchor_slot(c))
                 .and_then(|slot| self.anchored.get(slot))
             else {
                 continue;
             };
-            let after = at + c.len_utf8();
-            // The neighbours rule out most candidates at once.
-            let next = line[after..].chars().find_map(|c| table.fold(c));
-            let previous = line[..at].chars().rev().find_map(|c| table.fold(c));
+            let after = at + len;
+            // The neighbours rule out most candidates at once; the one
+            // before is read only for a candidate the one after lets by.
+            let next = next_folded(table, line, after);
+            let mut previous = None;
             for &(entry, index) in candidates {
                 let chars = &self.entries[entry].chars;
-                let differs = |i: Option<usize>, neighbour: Option<char>| {
-                    i.and_then(|i| chars.get(i))
-                        .is_some_and(|&w| Some(w) != neighbour)
-                };
-                if differs(Some(index + 1), next) || differs(index.checked_sub(1), previous) {
+                if chars.get(index + 1).is_some_and(|&w| Some(w) != next) {
                     continue;
+                }
+                if let Some(&w) = index.checked_sub(1).and_then(|i| chars.get(i)) {
+                    let previous = *previous.get_or_insert_with(|| {
+                        line[..at].chars().rev().find_map(|c| table.fold(c))
+                    });
+                    if Some(w) != previous {
+                        continue;
+                    }
                 }
                 let mut before = line[..at].char_indices().rev();
                 let Some(start) = matched(table, &mut before, chars[..index].iter().rev(), at)
@@ -200,6 +204,19 @@ impl Lexicon {
         }
         hits
     }
+}
+
+/// The first character of `line` from byte `from` that has a folded form,
+/// folded.
+fn next_folded(table: &CharTable, line: &str, mut from: usize) -> Option<char> {
+    while from < line.len() {
+        let (c, len) = char_at(line, from);
+        from += len;
+        if let Some(folded) = char::from_u32(c).and_then(|c| table.fold(c)) {
+            return Some(folded);
+        }
+    }
+    None
 }
 
 /// Walks `text` (positions and characters, blanks skipped) along `want`;

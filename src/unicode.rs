@@ -443,25 +443,24 @@ fn is_emoji(c: char) -> bool {
 pub(crate) fn char_at(text: &str, pos: usize) -> (u32, usize) {
     let bytes = text.as_bytes();
     let b0 = bytes[pos];
+    // SAFETY: `text` is UTF-8, so a lead byte at `pos` is followed by its
+    // continuation bytes: `pos + i` is in bounds for each `i` read below.
+    let at = |i: usize| u32::from(unsafe { *bytes.get_unchecked(pos + i) } & 0x3F);
+    // Three bytes first: all of CJK and its punctuation.
+    if b0 & 0xF0 == 0xE0 {
+        return ((u32::from(b0 & 0x0F) << 12) | (at(1) << 6) | at(2), 3);
+    }
     if b0 < 0x80 {
         return (u32::from(b0), 1);
     }
-    // SAFETY: `text` is UTF-8, so a lead byte at `pos` is followed by its
-    // continuation bytes: `pos + i` is in bounds for each `i` read below.
-    unsafe {
-        let at = |i: usize| u32::from(*bytes.get_unchecked(pos + i) & 0x3F);
-        if b0 >= 0xE0 {
-            if b0 < 0xF0 {
-                return ((u32::from(b0 & 0x0F) << 12) | (at(1) << 6) | at(2), 3);
-            }
-            return (
-                (u32::from(b0 & 0x07) << 18) | (at(1) << 12) | (at(2) << 6) | at(3),
-                4,
-            );
-        }
-        if b0 >= 0xC0 {
-            return ((u32::from(b0 & 0x1F) << 6) | at(1), 2);
-        }
+    if b0 >= 0xF0 {
+        return (
+            (u32::from(b0 & 0x07) << 18) | (at(1) << 12) | (at(2) << 6) | at(3),
+            4,
+        );
+    }
+    if b0 >= 0xC0 {
+        return ((u32::from(b0 & 0x1F) << 6) | at(1), 2);
     }
     (u32::from(char::REPLACEMENT_CHARACTER), 1)
 }

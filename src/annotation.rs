@@ -160,7 +160,7 @@ pub(crate) fn strip_cow(text: &str, mode: AnnotationMode) -> (Cow<'_, str>, Anno
 /// other full-width punctuation, which shares the lead byte of `（`.
 fn openings(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
-    let mut ascii = memchr::memchr_iter(b'(', bytes).peekable();
+    let mut ascii = crate::byteset::positions(b'(', bytes).peekable();
     let mut wide = memchr::memmem::find_iter(bytes, "（".as_bytes()).peekable();
     std::iter::from_fn(move || match (ascii.peek(), wide.peek()) {
         (Some(&a), Some(&w)) if w < a => wide.next(),

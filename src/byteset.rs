@@ -1,4 +1,4 @@
-//! Finding the next byte of a small set, 32 bytes at a time.
+//! Finding bytes 32 at a time: the next of a small set, or every place of one.
 //!
 //! Hygiene looks only at the bytes that can start a character it may
 //! change, but in Chinese text those are rare while every byte must be
@@ -121,6 +121,89 @@ impl ByteSet {
     }
 }
 
+/// Every position of `byte` in `bytes`, in order.
+///
+/// For a byte that comes every few dozen bytes (each `(` of a page of
+/// pinyin annotations), a search for each one costs more than the looking:
+/// this compares 32 bytes at once and hands out the positions of a block
+/// from its bit mask.
+pub(crate) fn positions(byte: u8, bytes: &[u8]) -> Positions<'_> {
+    Positions {
+        bytes,
+        byte,
+        #[cfg(target_arch = "x86_64")]
+        avx2: std::arch::is_x86_feature_detected!("avx2"),
+        next_block: 0,
+        block: 0,
+        mask: 0,
+    }
+}
+
+/// The iterator of [`positions`].
+pub(crate) struct Positions<'a> {
+    bytes: &'a [u8],
+    byte: u8,
+    #[cfg(target_arch = "x86_64")]
+    avx2: bool,
+    /// Where the next block of 32 bytes starts.
+    next_block: usize,
+    /// Where the block of `mask` starts, and its positions not handed out.
+    block: usize,
+    mask: u32,
+}
+
+impl Positions<'_> {
+    /// The positions of the byte among the (up to) 32 bytes at `at`.
+    fn mask_at(&self, at: usize) -> u32 {
+        let rest = &self.bytes[at..];
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 && self.bytes.len() >= 32 {
+            // The last block ends with the bytes: it starts early and the
+            // bits of what was seen go.
+            let from = at.min(self.bytes.len() - 32);
+            // SAFETY: AVX2 is there, and there are 32 bytes from `from`.
+            return unsafe { mask_avx2(self.byte, &self.bytes[from..]) } >> (at - from);
+        }
+        rest.iter()
+            .take(32)
+            .enumerate()
+            .fold(0, |mask, (i, &b)| mask | u32::from(b == self.byte) << i)
+    }
+}
+
+impl Iterator for Positions<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            if self.next_block >= self.bytes.len() {
+                return None;
+            }
+            self.block = self.next_block;
+            self.mask = self.mask_at(self.block);
+            self.next_block += 32;
+        }
+        let bit = self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(self.block + bit)
+    }
+}
+
+/// The bit mask of `byte` in the first 32 bytes of `bytes`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn mask_avx2(byte: u8, bytes: &[u8]) -> u32 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8,
+    };
+    assert!(bytes.len() >= 32);
+    // SAFETY: the 32 bytes read are in `bytes`; unaligned loads need no
+    // alignment.
+    let block = unsafe { _mm256_loadu_si256(bytes.as_ptr().cast::<__m256i>()) };
+    let equal = _mm256_cmpeq_epi8(block, _mm256_set1_epi8(byte as i8));
+    _mm256_movemask_epi8(equal) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +220,26 @@ mod tests {
         }
         members
     });
+
+    #[test]
+    fn positions_are_those_of_the_byte() {
+        let seed = include_str!("../data/examples/seed-page.txt").as_bytes();
+        for start in 0..70 {
+            for byte in [b'(', b'\n', 0xE7, 0x00] {
+                let text = &seed[start..];
+                let expected: Vec<usize> = (0..text.len()).filter(|&i| text[i] == byte).collect();
+                assert_eq!(positions(byte, text).collect::<Vec<_>>(), expected);
+            }
+        }
+        let dense = [b'('; 100];
+        assert_eq!(positions(b'(', &dense).count(), 100);
+        assert_eq!(positions(b'(', b"ab(c(").collect::<Vec<_>>(), [2, 4]);
+        let mut forty = [b'a'; 40];
+        forty[5] = b'(';
+        forty[39] = b'(';
+        assert_eq!(positions(b'(', &forty).collect::<Vec<_>>(), [5, 39]);
+        assert_eq!(positions(b'(', b"").next(), None);
+    }
 
     #[test]
     fn finds_each_byte_at_each_place_as_the_table_does() {

@@ -141,7 +141,7 @@ fn strip_stuck_annotations(
     let mut out = String::new();
     let mut copied = 0;
     let mut stripped = 0;
-    for open in memchr::memchr_iter(b'(', line.as_bytes()) {
+    for open in crate::byteset::positions(b'(', line.as_bytes()) {
         // Most `(` follow an ideograph: one byte settles them.
         let ascii = match open.checked_sub(1).map(|i| line.as_bytes()[i]) {
             Some(b @ 0x40..=0x7E) => b as char,

@@ -444,15 +444,15 @@ impl CharTable {
             return;
         }
         let mut keys = text
-            .char_indices()
-            .map(|(at, c)| (at, c, self.info(c)))
-            .filter(|&(_, _, info)| info & flag::KEY != 0);
+            .chars()
+            .map(|c| (c, self.info(c)))
+            .filter(|&(_, info)| info & flag::KEY != 0);
         let first = keys.next();
-        line.first_key = first.map_or(0, |(_, _, info)| info);
-        if let Some((_, c, info)) = first.filter(|_| line.folded_chars <= CHROME_HEAD) {
+        line.first_key = first.map_or(0, |(_, info)| info);
+        if let Some((c, info)) = first.filter(|_| line.folded_chars <= CHROME_HEAD) {
             if info & flag::CHROME_START != 0 {
                 let key = |c: char| self.fold(c).map(|f| f.to_ascii_lowercase());
-                let (first, second) = (key(c), keys.next().and_then(|(_, c, _)| key(c)));
+                let (first, second) = (key(c), keys.next().and_then(|(c, _)| key(c)));
                 let openings = &self.chrome.openings;
                 line.opens_chrome = first.is_some_and(|first| {
                     openings.contains(&opening(first, Some(second.unwrap_or('\0'))))

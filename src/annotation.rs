@@ -113,15 +113,17 @@ pub(crate) fn strip_cow(text: &str, mode: AnnotationMode) -> (Cow<'_, str>, Anno
         };
         let parsed = parse(rest);
         match parsed {
-            Parsed::Syllable(len, syllable) | Parsed::CutOff(len, syllable) => {
+            Parsed::Syllable(len, written) | Parsed::CutOff(len, written) => {
                 let cut_off = matches!(parsed, Parsed::CutOff(..));
-                if has_reading(han, &syllable, cut_off, tables) {
-                    counts.verified += 1;
-                    counts.on_traditional += usize::from(tables.simplified(han).is_some());
-                    spans.push((at, at + len));
-                    from = at + len;
-                } else if !cut_off {
-                    counts.unverified += 1;
+                match verdict(han, written, cut_off, tables) {
+                    Some(true) => {
+                        counts.verified += 1;
+                        counts.on_traditional += usize::from(tables.simplified(han).is_some());
+                        spans.push((at, at + len));
+                        from = at + len;
+                    }
+                    Some(false) if !cut_off => counts.unverified += 1,
+                    _ => {}
                 }
             }
             Parsed::Gloss => counts.word_glosses += 1,
@@ -209,8 +211,7 @@ pub(crate) fn is_syllable(written: &str) -> bool {
 /// `written` is no syllable. The repair stage asks it of the characters an
 /// annotation may have been meant for.
 pub(crate) fn reads_as(han: char, written: &str, tables: &ScriptTables) -> Option<bool> {
-    let written = parse_syllable(written)?;
-    Some(has_reading(han, &written, false, tables))
+    verdict(han, written, false, tables)
 }
 
 /// A pinyin syllable reduced to plain letters (`ü` as `v`) and its tone
@@ -230,18 +231,20 @@ impl Syllable {
 
 /// What follows a Han character's opening parenthesis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Parsed {
-    /// `(syllable)`: byte length including both parentheses.
-    Syllable(usize, Syllable),
-    /// `(sy` then the end of the line or text: byte length.
-    CutOff(usize, Syllable),
+enum Parsed<'a> {
+    /// `(syllable)`: byte length including both parentheses, and what is
+    /// written between them (a syllable if [`parse_syllable`] says so).
+    Syllable(usize, &'a str),
+    /// `(sy` then the end of the line or text: byte length, and what is
+    /// written.
+    CutOff(usize, &'a str),
     /// Two or more tone-marked syllables: a word gloss.
     Gloss,
     Other,
 }
 
 /// Parses what follows at `text`, which starts with `(` or `（`.
-fn parse(text: &str) -> Parsed {
+fn parse(text: &str) -> Parsed<'_> {
     let open = if text.starts_with('(') {
         1
     } else {
@@ -271,17 +274,11 @@ fn parse(text: &str) -> Parsed {
         return Parsed::Other;
     };
     match (close, second) {
-        (Some(i), None) => match parse_syllable(first) {
-            Some(s) => {
-                let close_len = window[i..].chars().next().map_or(1, char::len_utf8);
-                Parsed::Syllable(open + i + close_len, s)
-            }
-            None => Parsed::Other,
-        },
-        (None, None) if !inner.ends_with(' ') => match parse_syllable(first) {
-            Some(s) => Parsed::CutOff(open + inner.len(), s),
-            None => Parsed::Other,
-        },
+        (Some(i), None) => {
+            let close_len = window[i..].chars().next().map_or(1, char::len_utf8);
+            Parsed::Syllable(open + i + close_len, first)
+        }
+        (None, None) if !inner.ends_with(' ') => Parsed::CutOff(open + inner.len(), first),
         (Some(_), Some(second)) => {
             let mut toned = false;
             for word in [first, second].into_iter().chain(words) {
@@ -382,21 +379,60 @@ fn split_tone(c: char) -> Option<(u8, Option<u8>)> {
     Some((base, Some(tone)))
 }
 
-/// Whether `han` (or its Simplified form) reads as `written`, asked of
-/// the readings of characters met so far on this thread: pages annotate
-/// the same few thousand characters over and over, and a reading parsed
-/// once serves every later document.
-fn has_reading(han: char, written: &Syllable, cut_off: bool, tables: &ScriptTables) -> bool {
+/// Whether `written` is a syllable that `han` (or its Simplified form)
+/// reads as (the letters `written` begins with, when `cut_off`); `None`
+/// when it is no syllable. Asked of what is known on this thread of the
+/// characters met so far: pages annotate the same few thousand characters
+/// over and over, mostly with the same few syllables, so a character's
+/// readings are parsed once and its verdicts on the syllables written after
+/// it remembered.
+fn verdict(han: char, written: &str, cut_off: bool, tables: &ScriptTables) -> Option<bool> {
     thread_local! {
-        static READINGS: RefCell<IntMap<char, Box<[Syllable]>>> = RefCell::default();
+        static KNOWN: RefCell<IntMap<char, Known>> = RefCell::default();
     }
-    READINGS.with_borrow_mut(|readings| {
-        readings
-            .entry(han)
-            .or_insert_with(|| readings_of(han, tables))
-            .iter()
-            .any(|r| r.read_as(written, cut_off))
+    KNOWN.with_borrow_mut(|known| {
+        let known = known.entry(han).or_insert_with(|| Known {
+            readings: readings_of(han, tables),
+            verdicts: Vec::new(),
+        });
+        let key = VerdictKey::new(written, cut_off);
+        if let Some(&(_, verdict)) = known.verdicts.iter().find(|(k, _)| Some(*k) == key) {
+            return verdict;
+        }
+        let verdict = parse_syllable(written)
+            .map(|written| known.readings.iter().any(|r| r.read_as(&written, cut_off)));
+        if let Some(key) = key.filter(|_| known.verdicts.len() < MAX_VERDICTS) {
+            known.verdicts.push((key, verdict));
+        }
+        verdict
     })
+}
+
+/// What [`verdict`] knows of a character.
+struct Known {
+    readings: Box<[Syllable]>,
+    /// Syllables written after it, and whether each reads it.
+    verdicts: Vec<(VerdictKey, Option<bool>)>,
+}
+
+/// Verdicts remembered for one character: a page that writes more
+/// syllables after one character is no annotated page, and its verdicts
+/// are worked out each time.
+const MAX_VERDICTS: usize = 8;
+
+/// A syllable as written (up to 15 bytes, which any syllable fits in) and
+/// whether it was cut off, as one comparable value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct VerdictKey([u8; 16]);
+
+impl VerdictKey {
+    fn new(written: &str, cut_off: bool) -> Option<VerdictKey> {
+        let bytes = written.as_bytes();
+        let mut key = [0; 16];
+        key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        key[15] = u8::from(cut_off) | (bytes.len() as u8) << 1;
+        (bytes.len() < 16).then_some(VerdictKey(key))
+    }
 }
 
 /// Every reading of `han` and of its Simplified form, from the `pinyin`
@@ -431,6 +467,62 @@ impl Syllable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A verdict remembered is the one worked out: every character of the
+    /// seed page with syllables right and wrong, whole and cut off, long
+    /// and not syllables at all, asked twice, past the verdicts kept.
+    #[test]
+    fn verdicts_remembered_are_those_worked_out() {
+        let tables = ScriptTables::get();
+        let direct = |han: char, written: &str, cut_off: bool| {
+            parse_syllable(written).map(|w| {
+                readings_of(han, tables)
+                    .iter()
+                    .any(|r| r.read_as(&w, cut_off))
+            })
+        };
+        let seed = include_str!("../data/examples/seed-page.txt");
+        let mut hans: Vec<char> = seed.chars().filter(|&c| is_han(c)).collect();
+        hans.sort_unstable();
+        hans.dedup();
+        let written = [
+            "fā",
+            "fa1",
+            "fa",
+            "f",
+            "qū",
+            "qu4",
+            "zhuàng",
+            "zh",
+            "lü",
+            "xyz",
+            "Fa",
+            "",
+            "fāfāfāfāfāfāfā",
+        ];
+        let (mut read, mut asked) = (0, 0);
+        for _ in 0..2 {
+            for &han in &hans {
+                for written in written {
+                    for cut_off in [false, true] {
+                        let expected = direct(han, written, cut_off);
+                        assert_eq!(
+                            verdict(han, written, cut_off, tables),
+                            expected,
+                            "{han} {written}"
+                        );
+                        read += usize::from(expected == Some(true));
+                        asked += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            hans.len() > 300 && read > 50,
+            "{} {read} of {asked}",
+            hans.len()
+        );
+    }
 
     fn stripped(text: &str) -> String {
         strip(text, AnnotationMode::Strip).0

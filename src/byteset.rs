@@ -10,6 +10,18 @@
 //! low nibbles, each becoming one bit; [`ByteSet::new`] checks it at
 //! compile time. Without AVX2 (or off x86-64), the table loop runs.
 
+/// The 256-entry table that marks `bytes`, for [`ByteSet::new`] and the
+/// other byte tables.
+pub(crate) const fn table_of(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
 /// A set of bytes, with the nibble tables that test 32 of them at once.
 pub(crate) struct ByteSet {
     members: [bool; 256],
@@ -208,18 +220,9 @@ fn mask_avx2(byte: u8, bytes: &[u8]) -> u32 {
 mod tests {
     use super::*;
 
-    const SET: ByteSet = ByteSet::new({
-        let mut members = [false; 256];
-        let bytes = [
-            0x00, 0x1F, 0x7F, 0xC2, 0xCD, 0xD8, 0xE1, 0xE2, 0xEF, 0xF0, 0xFF,
-        ];
-        let mut i = 0;
-        while i < bytes.len() {
-            members[bytes[i] as usize] = true;
-            i += 1;
-        }
-        members
-    });
+    const SET: ByteSet = ByteSet::new(table_of(&[
+        0x00, 0x1F, 0x7F, 0xC2, 0xCD, 0xD8, 0xE1, 0xE2, 0xEF, 0xF0, 0xFF,
+    ]));
 
     #[test]
     fn positions_are_those_of_the_byte() {

@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::byteset::ByteSet;
+use crate::byteset::{table_of, ByteSet};
 use crate::convert::builtin_dict;
 
 /// Which classes of hygiene run.
@@ -223,19 +223,13 @@ fn rewrite(
 /// and the lead bytes of its blocks. Ideographs and every continuation byte
 /// are passed over without decoding a character.
 static MAY_START_CHANGE: ByteSet = ByteSet::new({
-    let mut table = [false; 256];
+    // U+007F; U+0080..U+00BF; U+034F; U+061C; U+180E; U+2000..U+2FFF;
+    // U+F000..U+FFFF; the supplementary planes up to U+3FFFF.
+    let mut table = table_of(&[0x7F, 0xC2, 0xCD, 0xD8, 0xE1, 0xE2, 0xEF, 0xF0]);
     let mut b = 0;
     while b < 0x20 {
         table[b] = true;
         b += 1;
-    }
-    // U+007F; U+0080..U+00BF; U+034F; U+061C; U+180E; U+2000..U+2FFF;
-    // U+F000..U+FFFF; the supplementary planes up to U+3FFFF.
-    let leads = [0x7F, 0xC2, 0xCD, 0xD8, 0xE1, 0xE2, 0xEF, 0xF0];
-    let mut i = 0;
-    while i < leads.len() {
-        table[leads[i]] = true;
-        i += 1;
     }
     table
 });
@@ -500,20 +494,10 @@ pub(crate) fn trim(text: &str) -> &str {
 }
 
 /// The bytes a white space character (`char::is_whitespace`) starts with...
-const SPACE_FIRST_BYTES: [bool; 256] = byte_table(b"\t\n\x0B\x0C\r \xC2\xE1\xE2\xE3");
+const SPACE_FIRST_BYTES: [bool; 256] = table_of(b"\t\n\x0B\x0C\r \xC2\xE1\xE2\xE3");
 /// ...and those it ends with.
 const SPACE_LAST_BYTES: [bool; 256] =
-    byte_table(b"\t\n\x0B\x0C\r \x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8A\x9F\xA0\xA8\xA9\xAF");
-
-const fn byte_table(members: &[u8]) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut i = 0;
-    while i < members.len() {
-        table[members[i] as usize] = true;
-        i += 1;
-    }
-    table
-}
+    table_of(b"\t\n\x0B\x0C\r \x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8A\x9F\xA0\xA8\xA9\xAF");
 
 /// Whether `line` is empty or white space only.
 #[inline]

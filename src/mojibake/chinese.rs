@@ -120,15 +120,7 @@ pub(super) enum Evidence {
 /// kana or Greek/Cyrillic letters, ideographs that are mostly rare, or
 /// ideographs that make no words.
 pub(super) fn evidence(line: &str, tables: &ScriptTables) -> Option<Evidence> {
-    let (mut han, mut common, mut symbols) = (0usize, 0usize, 0usize);
-    for c in line.chars().filter(|c| !c.is_ascii()) {
-        if is_han(c) {
-            han += 1;
-            common += usize::from(is_common(c, tables));
-        } else if is_mojibake_symbol(c) || is_bopomofo(c) {
-            symbols += 1;
-        }
-    }
+    let (han, common, symbols) = class_counts(line, tables);
     let mostly_rare = common * 2 < han.max(1);
     if symbols > 0 && mostly_rare {
         return Some(Evidence::Symbols);
@@ -421,15 +413,17 @@ mod tests {
     use super::*;
     use encoding_rs::{BIG5, GBK, UTF_8};
 
-    /// Counts that outgrow a field of the packed counters are spilled.
+    /// The counts are of ideographs, common ones, and mojibake symbols or
+    /// zhuyin, and those that outgrow a field of the packed counters are
+    /// spilled.
     #[test]
     fn class_counts_outgrow_their_fields() {
         let tables = ScriptTables::get();
-        let line = "重要的是齾¤".repeat(600_000);
+        let line = "重要的是齾¤ㄛ a".repeat(600_000);
         let count = |f: fn(char) -> bool| line.chars().filter(|&c| f(c)).count();
         let han = count(is_han);
         let common = count(|c| is_han(c) && is_common(c, ScriptTables::get()));
-        let symbols = count(is_mojibake_symbol);
+        let symbols = count(|c| is_mojibake_symbol(c) || is_bopomofo(c));
         assert!(han > 1 << 21 && common > 1 << 21 && symbols > 0);
         assert_eq!(class_counts(&line, tables), (han, common, symbols));
     }

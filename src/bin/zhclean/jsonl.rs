@@ -426,11 +426,7 @@ fn write_json_string(out: &mut Vec<u8>, text: &str) {
         let mut copied = 0;
         for at in memchr::memchr3_iter(b'"', b'\\', b'\n', bytes) {
             out.extend_from_slice(&bytes[copied..at]);
-            out.extend_from_slice(match bytes[at] {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                _ => b"\\n",
-            });
+            write_escape(out, bytes[at]);
             copied = at + 1;
         }
         out.extend_from_slice(&bytes[copied..]);
@@ -455,34 +451,39 @@ fn write_json_string(out: &mut Vec<u8>, text: &str) {
             at += special.trailing_zeros() as usize / 8;
         }
         let byte = bytes[at];
-        let escape: &[u8] = match byte {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0C => b"\\f",
-            0..=0x1F => &[],
-            _ => {
-                at += 1;
-                continue;
-            }
-        };
-        out.extend_from_slice(&bytes[copied..at]);
-        if escape.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(byte >> 4)]);
-            out.push(HEX[usize::from(byte & 0xF)]);
-        } else {
-            out.extend_from_slice(escape);
+        if byte >= 0x20 && byte != b'"' && byte != b'\\' {
+            at += 1;
+            continue;
         }
+        out.extend_from_slice(&bytes[copied..at]);
+        write_escape(out, byte);
         at += 1;
         copied = at;
     }
     out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');
+}
+
+/// Writes the JSON escape of `byte`, a control character, `"` or `\\`, as
+/// `serde_json` writes it.
+fn write_escape(out: &mut Vec<u8>, byte: u8) {
+    let short: &[u8] = match byte {
+        b'"' => b"\\\"",
+        b'\\' => b"\\\\",
+        b'\n' => b"\\n",
+        b'\r' => b"\\r",
+        b'\t' => b"\\t",
+        0x08 => b"\\b",
+        0x0C => b"\\f",
+        _ => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(byte >> 4)]);
+            out.push(HEX[usize::from(byte & 0xF)]);
+            return;
+        }
+    };
+    out.extend_from_slice(short);
 }
 
 #[cfg(test)]

@@ -19,7 +19,6 @@ use std::collections::HashSet;
 use crate::freq;
 use crate::hash::IntMap;
 use crate::script::{is_han, ScriptTables};
-use crate::unicode::char_at;
 
 use super::scan::{opening, CharTable, ChromeStarts};
 use super::SpamError;
@@ -137,17 +136,19 @@ impl Lexicon {
     pub(crate) fn find(&self, table: &CharTable, line: &str, anchors: &[usize]) -> Vec<usize> {
         let mut matches = Vec::new();
         for &at in anchors {
-            let (code, len) = char_at(line, at);
-            let Some(candidates) = char::from_u32(code)
-                .and_then(|c| table.anchor_slot(c))
+            let Some(c) = line[at..].chars().next() else {
+                continue;
+            };
+            let Some(candidates) = table
+                .anchor_slot(c)
                 .and_then(|slot| self.anchored.get(slot))
             else {
                 continue;
             };
-            let after = at + len;
+            let after = at + c.len_utf8();
             // The neighbours rule out most candidates at once; the one
             // before is read only for a candidate the one after lets by.
-            let next = next_folded(table, line, after);
+            let next = line[after..].chars().find_map(|c| table.fold(c));
             let mut previous = None;
             for &(entry, index) in candidates {
                 let chars = &self.entries[entry].chars;
@@ -204,19 +205,6 @@ impl Lexicon {
         }
         hits
     }
-}
-
-/// The first character of `line` from byte `from` that has a folded form,
-/// folded.
-fn next_folded(table: &CharTable, line: &str, mut from: usize) -> Option<char> {
-    while from < line.len() {
-        let (c, len) = char_at(line, from);
-        from += len;
-        if let Some(folded) = char::from_u32(c).and_then(|c| table.fold(c)) {
-            return Some(folded);
-        }
-    }
-    None
 }
 
 /// Walks `text` (positions and characters, blanks skipped) along `want`;

@@ -315,7 +315,12 @@ impl PyCleaner {
                 let start = next;
                 let mut batch = Texts::default();
                 while next < texts.len() && batch.joined.len() < BATCH_BYTES {
-                    batch.push(&texts[next].to_cow()?);
+                    // Straight from the bytes object: `to_cow` would copy
+                    // them once more before the batch does.
+                    let utf8 = texts[next].encode_utf8()?;
+                    // SAFETY: CPython's UTF-8 encoder writes valid UTF-8; it
+                    // raises on lone surrogates instead.
+                    batch.push(unsafe { std::str::from_utf8_unchecked(utf8.as_bytes()) });
                     next += 1;
                 }
                 let cleaner = Arc::clone(&self.cleaner);

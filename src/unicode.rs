@@ -459,6 +459,26 @@ pub(crate) fn char_at(text: &str, pos: usize) -> (u32, usize) {
     (u32::from(char::REPLACEMENT_CHARACTER), 1)
 }
 
+/// The code point of the character at byte `pos` (< `text.len()`) of
+/// `text` if it takes three bytes, as all of CJK does: [`char_at`] for the
+/// hot loops that look each character up in a table of the Basic
+/// Multilingual Plane and treat the others apart.
+#[inline(always)]
+pub(crate) fn three_byte_at(text: &str, pos: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let b0 = bytes[pos];
+    if b0 & 0xF0 != 0xE0 {
+        return None;
+    }
+    // SAFETY: `text` is UTF-8, so this lead byte is followed by its two
+    // continuation bytes.
+    let (b1, b2) = unsafe { (*bytes.get_unchecked(pos + 1), *bytes.get_unchecked(pos + 2)) };
+    // The marker bits of the three bytes are fixed: one constant takes
+    // them all out, where masking each byte takes three operations.
+    const MARKERS: usize = (0xE0 << 12) ^ (0x80 << 6) ^ 0x80;
+    Some(((usize::from(b0) << 12) ^ (usize::from(b1) << 6) ^ usize::from(b2) ^ MARKERS) & 0xFFFF)
+}
+
 /// The lines of `text`, each with its `\n`: `str::split_inclusive` with the
 /// vectorised search of `memchr` (the standard one goes a word at a time,
 /// and the stages split every page into lines).
@@ -582,6 +602,27 @@ mod tests {
             }
         }
         assert_eq!(char_at("\u{10FFFF}", 0), (0x10FFFF, 4));
+    }
+
+    /// `three_byte_at` is `char_at` for three-byte characters, and `None`
+    /// for every other character and inside any.
+    #[test]
+    fn three_byte_at_decodes_three_byte_characters() {
+        let text: String = (0..=char::MAX as u32)
+            .step_by(3)
+            .filter_map(char::from_u32)
+            .collect();
+        let mut three = 0;
+        for pos in 0..text.len() {
+            let expected = match text.is_char_boundary(pos).then(|| char_at(&text, pos)) {
+                Some((code, 3)) => Some(code as usize),
+                _ => None,
+            };
+            assert_eq!(three_byte_at(&text, pos), expected, "at {pos}");
+            three += usize::from(expected.is_some());
+        }
+        assert_eq!(three, text.chars().filter(|c| c.len_utf8() == 3).count());
+        assert!(three > 20_000, "{three}");
     }
 
     #[test]

@@ -19,7 +19,7 @@
 use super::config::Plan;
 use super::matcher::{CharSet, Dense, Matcher, Value};
 use super::ConvertError;
-use crate::unicode::char_at;
+use crate::unicode::{char_at, three_byte_at};
 
 /// An OpenCC converter: built once, then shared freely between threads.
 ///
@@ -312,11 +312,17 @@ fn apply_dense(
             let room = |pos: usize| 3 * end.saturating_sub(pos) + 4;
             out.reserve(room(pos));
             while pos < end {
-                let (c, len) = char_at(text, pos);
-                let mut entry = if c < 0x10000 {
-                    dense.get(c)
-                } else {
-                    Dense::SLOW
+                let (c, len, mut entry) = match three_byte_at(text, pos) {
+                    Some(code) => (code as u32, 3, dense.get(code as u32)),
+                    None => {
+                        let (c, len) = char_at(text, pos);
+                        let entry = if c < 0x10000 {
+                            dense.get(c)
+                        } else {
+                            Dense::SLOW
+                        };
+                        (c, len, entry)
+                    }
                 };
                 if entry & Dense::PHRASE != 0 && phrase_may_match(matcher, text, c, pos + len) {
                     entry = Dense::SLOW;

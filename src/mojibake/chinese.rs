@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use super::MIN_HAN;
 use crate::freq;
 use crate::script::{is_han, ScriptTables};
-use crate::unicode::char_at;
+use crate::unicode::{char_at, three_byte_at};
 
 /// Word pairs in a row that mark a line as partly good (four characters
 /// that read as words: `发展残疾人事业` has five).
@@ -83,9 +83,17 @@ fn neighbour_pairs<'a>(
         if at >= bytes.len() {
             return None;
         }
-        let (code, len) = char_at(text, at);
-        at += len;
-        let class = class_at(classes, code, tables);
+        let (code, class) = match three_byte_at(text, at) {
+            Some(code) => {
+                at += 3;
+                (code as u32, classes[code])
+            }
+            None => {
+                let (code, len) = char_at(text, at);
+                at += len;
+                (code, class_at(classes, code, tables))
+            }
+        };
         if class & BLANK != 0 {
             continue;
         }
@@ -200,6 +208,7 @@ fn class_counts(line: &str, tables: &ScriptTables) -> (usize, usize, usize) {
         spread
     };
     let classes = char_classes(tables);
+    let spread = |class: u8| SPREAD[usize::from(class & 7)];
     let (mut han, mut common, mut symbols) = (0, 0, 0);
     let mut at = 0;
     while at < line.len() {
@@ -207,9 +216,18 @@ fn class_counts(line: &str, tables: &ScriptTables) -> (usize, usize, usize) {
         let stretch = line.len().min(at + (1 << (FIELD - 1)));
         let mut packed = 0u64;
         while at < stretch {
-            let (code, len) = char_at(line, at);
-            at += len;
-            packed += SPREAD[usize::from(class_at(classes, code, tables) & 7)];
+            let class = match three_byte_at(line, at) {
+                Some(code) => {
+                    at += 3;
+                    classes[code]
+                }
+                None => {
+                    let (code, len) = char_at(line, at);
+                    at += len;
+                    class_at(classes, code, tables)
+                }
+            };
+            packed += spread(class);
         }
         let field = |i: u32| (packed >> (i * FIELD)) as usize & ((1 << FIELD) - 1);
         han += field(0);
@@ -229,12 +247,14 @@ const BLANK: u8 = 8;
 /// What [`evidence`] asks of each character of the Basic Multilingual
 /// Plane: an ideograph, a common one, a mojibake symbol or zhuyin, or
 /// white space.
-fn char_classes(tables: &ScriptTables) -> &'static [u8] {
-    static CLASSES: OnceLock<Box<[u8]>> = OnceLock::new();
+fn char_classes(tables: &ScriptTables) -> &'static [u8; 0x10000] {
+    static CLASSES: OnceLock<Box<[u8; 0x10000]>> = OnceLock::new();
     CLASSES.get_or_init(|| {
-        (0..0x10000u32)
-            .map(|code| char::from_u32(code).map_or(0, |c| class_of(c, tables)))
-            .collect()
+        let mut classes = Box::new([0; 0x10000]);
+        for (code, class) in (0..).zip(classes.iter_mut()) {
+            *class = char::from_u32(code).map_or(0, |c| class_of(c, tables));
+        }
+        classes
     })
 }
 

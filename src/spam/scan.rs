@@ -10,7 +10,7 @@
 
 use crate::hash::{IntMap, IntSet};
 use crate::script::{is_han, ScriptCounts, ScriptTables};
-use crate::unicode::{char_at, lines as lines_of, trim};
+use crate::unicode::{char_at, lines as lines_of, three_byte_at, trim};
 
 use super::lexicon::{fold, keeps_in_key, CHROME_HEAD, CHROME_WITHIN_MAX};
 use super::REPEAT_MAX_BYTES;
@@ -77,6 +77,10 @@ impl Lanes {
         self.packed = 0;
     }
 }
+
+/// The entry of [`CharTable::OTHER`], for the scan to look past in one
+/// test with the anchors: no character has the anchor flag alone.
+const SENTINEL: u64 = flag::ANCHOR as u64;
 
 /// A table entry: the flags, and the lanes they count in.
 fn with_lanes(info: u32) -> u64 {
@@ -238,10 +242,12 @@ impl CharTable {
             };
             table.bmp[n as usize] = kind;
         }
+        table.kinds[usize::from(CharTable::OTHER)] = SENTINEL;
         table
     }
 
-    /// The kind of the characters that have no kind of their own.
+    /// The kind of the characters that have no kind of their own. Its
+    /// entry is [`SENTINEL`].
     const OTHER: u8 = u8::MAX;
 
     /// The entry of `c`, worked out.
@@ -405,7 +411,11 @@ impl CharTable {
     /// The union of the flags of the characters of `line` (without its
     /// `\n`) and the totals of their counters; the offsets of its anchor
     /// characters are pushed to `anchors`.
-    #[inline]
+    ///
+    /// Not inlined into the page's loop, whose registers it would share:
+    /// on its own, the loop for a character of CJK is some twenty
+    /// instructions.
+    #[inline(never)]
     fn scan_line(&self, line: &str, anchors: &mut Vec<usize>) -> (u32, [usize; 4]) {
         let mut flags = 0;
         let mut lanes = Lanes::default();
@@ -414,13 +424,24 @@ impl CharTable {
             // No more characters than bytes.
             let stretch = line.len().min(at + Lanes::CAPACITY);
             while at < stretch {
-                let (c, len) = char_at(line, at);
-                let entry = self.entry_of(c);
+                let (mut entry, len) = match three_byte_at(line, at) {
+                    Some(code) => (self.kinds[usize::from(self.bmp[code])], 3),
+                    None => {
+                        let (c, len) = char_at(line, at);
+                        (self.entry_of(c), len)
+                    }
+                };
+                // Anchors, and the sentinel of characters without a kind.
+                if entry as u32 & flag::ANCHOR != 0 {
+                    if entry == SENTINEL {
+                        entry = self.entry_of(char_at(line, at).0);
+                    }
+                    if entry as u32 & flag::ANCHOR != 0 {
+                        anchors.push(at);
+                    }
+                }
                 flags |= entry as u32;
                 lanes.add(entry);
-                if entry as u32 & flag::ANCHOR != 0 {
-                    anchors.push(at);
-                }
                 at += len;
             }
             lanes.spill();
@@ -501,6 +522,49 @@ mod tests {
             anchors += usize::from(slot.is_some());
         }
         assert!(anchors > 100, "{anchors}");
+    }
+
+    /// The scan of a line adds up each character's entry, and finds each
+    /// anchor, also for characters without a kind of their own.
+    #[test]
+    fn scan_line_adds_up_each_character() {
+        let filter = crate::SpamFilter::new(crate::spam::DEFAULT_THRESHOLD).unwrap();
+        let mut table = CharTable::build(filter.table().anchors.clone(), ChromeStarts::default());
+        let seed = include_str!("../../data/examples/seed-page.txt");
+        let labelled = include_str!("../../tests/data/spam/labelled.txt");
+        // Every other character of the seed page without a kind: anchors
+        // and not, three bytes and not.
+        for c in seed.chars().step_by(2).filter(|&c| (c as u32) < 0x10000) {
+            table.bmp[c as usize] = CharTable::OTHER;
+        }
+        let long = "網站ａ，".repeat(200);
+        let mut others = 0;
+        for line in seed
+            .lines()
+            .chain(labelled.lines())
+            .chain([long.as_str(), "", "a𠀀網"])
+        {
+            let (mut flags, mut totals, mut expected) = (0, [0; 4], Vec::new());
+            for (at, c) in line.char_indices() {
+                let entry = table.entry(c);
+                flags |= entry as u32;
+                for (i, total) in totals.iter_mut().enumerate() {
+                    *total += ((entry >> (32 + 8 * i)) & 0xFF) as usize;
+                }
+                if entry as u32 & flag::ANCHOR != 0 {
+                    expected.push(at);
+                }
+                others += usize::from(table.bmp.get(c as usize) == Some(&CharTable::OTHER));
+            }
+            let mut anchors = Vec::new();
+            assert_eq!(
+                table.scan_line(line, &mut anchors),
+                (flags, totals),
+                "{line}"
+            );
+            assert_eq!(anchors, expected, "{line}");
+        }
+        assert!(others > 1000, "{others}");
     }
 
     #[test]

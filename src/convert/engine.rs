@@ -306,42 +306,10 @@ fn apply_dense(
         let start = pos;
         let mut events = 0;
         if dense_mode {
-            let mut changed = 0;
-            // Room for every character left in the block (one output
-            // character of up to three bytes each) and the four-byte store.
-            let room = |pos: usize| 3 * end.saturating_sub(pos) + 4;
-            out.reserve(room(pos));
-            while pos < end {
-                let (c, len, mut entry) = match three_byte_at(text, pos) {
-                    Some(code) => (code as u32, 3, dense.get(code as u32)),
-                    None => {
-                        let (c, len) = char_at(text, pos);
-                        let entry = if c < 0x10000 {
-                            dense.get(c)
-                        } else {
-                            Dense::SLOW
-                        };
-                        (c, len, entry)
-                    }
-                };
-                if entry & Dense::PHRASE != 0 && phrase_may_match(matcher, text, c, pos + len) {
-                    entry = Dense::SLOW;
-                }
-                if entry & Dense::SLOW == 0 {
-                    // SAFETY: `out` has room(pos) bytes spare, at least four;
-                    // writing at most three and moving on by at least one
-                    // byte keeps that so.
-                    unsafe { push_output(out, entry) };
-                    changed += (entry >> 30) as usize & 1;
-                    pos += len;
-                } else {
-                    events += 1;
-                    changes += slow_match(matcher, guards, text, &mut pos, c, len, out)?;
-                    out.reserve(room(pos));
-                }
-            }
-            changes += changed;
-            events += changed;
+            let (exact_changes, changed, exact) =
+                dense_block(matcher, dense, guards, text, &mut pos, end, out)?;
+            changes += exact_changes + changed;
+            events += exact + changed;
             copied = pos;
         } else {
             while let Some((stop, _, _)) = next_in(dense.stops(), &text[..end], pos) {
@@ -378,26 +346,84 @@ fn apply_dense(
     Some(changes)
 }
 
-/// Appends the output character of the dense table's `entry`.
+/// The dense loop over one block of `text`, from `*pos` to `end`: every
+/// character written through its table entry, the rare one that may start
+/// a phrase or has no entry matched exactly. Returns how many exact
+/// matches changed the text, how many table entries did, and how many
+/// exact matches there were; `None` if a guard matches.
 ///
-/// # Safety
-///
-/// `out` must have room for four more bytes: the table holds the UTF-8
-/// bytes of one character, then zero bytes, and their number (see
-/// `Matcher::dense`), and all four are written in one store; what is kept
-/// of them is the one character.
-#[inline(always)]
-unsafe fn push_output(out: &mut String, entry: u32) {
-    let (bytes, len) = Dense::output(entry);
-    let buffer = out.as_mut_vec();
-    let at = buffer.len();
-    debug_assert!(buffer.capacity() - at >= 4);
-    buffer
-        .as_mut_ptr()
-        .add(at)
-        .cast::<[u8; 4]>()
-        .write_unaligned(bytes.to_le_bytes());
-    buffer.set_len(at + len);
+/// Not inlined, and the output's length kept in a register between exact
+/// matches: inside the caller, and through `String`, the loop spilled and
+/// reloaded its state at every character, a third more instructions.
+#[inline(never)]
+fn dense_block(
+    matcher: &Matcher,
+    dense: &Dense,
+    guards: &[Matcher],
+    text: &str,
+    pos: &mut usize,
+    end: usize,
+    out: &mut String,
+) -> Option<(usize, usize, usize)> {
+    let (mut changes, mut changed, mut exact) = (0, 0, 0);
+    // Characters are read from the block, whose length bounds them.
+    let block = &text[..end];
+    let mut at = *pos;
+    while at < end {
+        // Room for every character left in the block (one output character
+        // of up to three bytes each) and the four-byte store.
+        out.reserve(3 * (end - at) + 4);
+        // SAFETY: only whole UTF-8 sequences are written, below `len`.
+        let buffer = unsafe { out.as_mut_vec() };
+        let base = buffer.as_mut_ptr();
+        let mut len = buffer.len();
+        let mut slow = None;
+        while at < block.len() {
+            let (c, char_len, mut entry) = match three_byte_at(block, at) {
+                Some(code) => (code as u32, 3, dense.get(code as u32)),
+                None => {
+                    let (c, char_len) = char_at(block, at);
+                    let entry = if c < 0x10000 {
+                        dense.get(c)
+                    } else {
+                        Dense::SLOW
+                    };
+                    (c, char_len, entry)
+                }
+            };
+            if entry & Dense::PHRASE != 0 && phrase_may_match(matcher, text, c, at + char_len) {
+                entry = Dense::SLOW;
+            }
+            if entry & Dense::SLOW != 0 {
+                slow = Some((c, char_len));
+                break;
+            }
+            // The table holds the UTF-8 bytes of one character, then zero
+            // bytes, and their number (see `Matcher::dense`): all four are
+            // stored in one go, and the character's bytes kept.
+            let (word, word_len) = Dense::output(entry);
+            // SAFETY: past `len` there was room for three bytes for each
+            // byte of the block left, and four more; each character since
+            // wrote at most three bytes and moved on by at least one, so
+            // four bytes are free at `len`.
+            unsafe {
+                base.add(len)
+                    .cast::<[u8; 4]>()
+                    .write_unaligned(word.to_le_bytes())
+            };
+            len += word_len;
+            changed += (entry >> 30) as usize & 1;
+            at += char_len;
+        }
+        // SAFETY: the bytes up to `len` are written (see above).
+        unsafe { buffer.set_len(len) };
+        if let Some((c, char_len)) = slow {
+            exact += 1;
+            changes += slow_match(matcher, guards, text, &mut at, c, char_len, out)?;
+        }
+    }
+    *pos = at;
+    Some((changes, changed, exact))
 }
 
 /// The position `chars` characters before `pos` in `text`, but not before

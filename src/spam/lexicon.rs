@@ -441,10 +441,14 @@ pub(crate) fn keeps_in_key(c: char) -> bool {
 /// A line reduced for comparing with chrome phrases: no blanks, punctuation
 /// or digits, ASCII lower-cased.
 pub(crate) fn chrome_key(text: &str) -> String {
-    text.chars()
-        .filter(|&c| keeps_in_key(c))
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    // Sized at once: collected, it grew a few times a line.
+    let mut key = String::with_capacity(text.len());
+    key.extend(
+        text.chars()
+            .filter(|&c| keeps_in_key(c))
+            .map(|c| c.to_ascii_lowercase()),
+    );
+    key
 }
 
 /// The entries of a lexicon file: trimmed, non-empty, not comments.

@@ -385,8 +385,10 @@ impl CharTable {
     /// (lines end at `\n`), and the byte offsets of anchor characters, each
     /// from the start of its line.
     pub(crate) fn scan(&self, page: &str) -> (Vec<LineScan>, Vec<usize>) {
-        let mut lines = Vec::with_capacity(page.len() / 256 + 1);
-        let mut anchors = Vec::new();
+        // Sized at once: a page has a line in some 160 bytes, and an anchor
+        // in some 65 of the dump's pages.
+        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', page.as_bytes()).count() + 1);
+        let mut anchors = Vec::with_capacity(page.len() / 32 + 1);
         let mut start = 0;
         for (number, piece) in lines_of(page).enumerate() {
             let text = piece.strip_suffix('\n').unwrap_or(piece);

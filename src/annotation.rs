@@ -269,8 +269,14 @@ fn parse(text: &str) -> Parsed<'_> {
             }
         }
     };
+    // Most hold one syllable and no space: no need to split them.
     let mut words = inner.split(' ').filter(|w| !w.is_empty());
-    let (Some(first), second) = (words.next(), words.next()) else {
+    let (first, second) = if inner.bytes().any(|b| b == b' ') {
+        (words.next(), words.next())
+    } else {
+        (Some(inner).filter(|w| !w.is_empty()), None)
+    };
+    let Some(first) = first else {
         return Parsed::Other;
     };
     match (close, second) {

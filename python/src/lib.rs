@@ -16,6 +16,10 @@ use zhclean::annotation::AnnotationMode;
 use zhclean::unicode::HygieneClasses;
 use zhclean::{ConvertError, Options, Stage};
 
+use transport::Batch;
+
+mod transport;
+
 /// The hygiene classes on unless asked otherwise, as on the command line.
 const DEFAULT_HYGIENE: [&str; 4] = ["invisible", "ideographs", "html", "whitespace"];
 
@@ -122,41 +126,19 @@ struct PyCleaner {
 }
 
 /// `clean_many` hands documents to its threads in batches of about this
-/// many bytes: enough that a hand-over costs nothing, few enough that the
-/// GIL-held work at either end (a `str` into UTF-8, the clean UTF-8 back
-/// into a `str`) overlaps the cleaning instead of preceding and following
-/// it.
+/// many bytes (of code points, see [`transport`]): enough that a hand-over
+/// costs nothing, few enough that the GIL-held work at either end (a `str`
+/// copied out, the clean text back into a `str`) overlaps the cleaning
+/// instead of preceding and following it.
 const BATCH_BYTES: usize = 256 << 10;
 /// Batches handed out and not yet back, per thread: the threads never
 /// wait for the next, and memory stays a few megabytes a thread.
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// What a thread of `clean_many` sends back: where its batch starts, and
-/// the clean texts (or the panic that stopped it).
-type Batch = (usize, std::thread::Result<Texts>);
-
-/// Texts end to end in one buffer. A batch crosses between threads as two
-/// allocations, not one for each text: the system allocator takes a lock
-/// to free memory that another thread allocated.
-#[derive(Default)]
-struct Texts {
-    joined: String,
-    ends: Vec<usize>,
-}
-
-impl Texts {
-    fn push(&mut self, text: &str) {
-        self.joined.push_str(text);
-        self.ends.push(self.joined.len());
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(&self.ends)
-            .map(|(start, &end)| &self.joined[start..end])
-    }
-}
+/// the clean texts, or the index of a text it could not read, or the panic
+/// that stopped it.
+type Done = (usize, std::thread::Result<Result<Batch, usize>>);
 
 #[pymethods]
 impl PyCleaner {
@@ -278,10 +260,10 @@ impl PyCleaner {
     /// Cleans each of `texts`, on `threads` threads (default: every core),
     /// without the GIL; the results in the order of `texts`.
     ///
-    /// The calling thread turns texts into UTF-8 and clean UTF-8 back into
-    /// `str` objects, which needs the GIL, batch by batch while the other
-    /// threads clean: on two cores that work would otherwise be a quarter
-    /// of the call.
+    /// The calling thread copies the texts out and the clean texts back
+    /// into `str` objects, which needs the GIL, batch by batch while the
+    /// other threads clean: on two cores that work would otherwise be a
+    /// quarter of the call.
     #[pyo3(signature = (texts, threads = None))]
     fn clean_many<'py>(
         &self,
@@ -307,31 +289,29 @@ impl PyCleaner {
             rayon::current_num_threads,
             rayon::ThreadPool::current_num_threads,
         );
-        let (done, mut finished) = mpsc::channel::<Batch>();
+        let (done, mut finished) = mpsc::channel::<Done>();
         let mut results: Vec<Option<Bound<'py, PyString>>> = texts.iter().map(|_| None).collect();
         let (mut next, mut in_flight) = (0, 0);
         loop {
             while in_flight < workers * BATCHES_IN_FLIGHT && next < texts.len() {
                 let start = next;
-                let mut batch = Texts::default();
-                while next < texts.len() && batch.joined.len() < BATCH_BYTES {
-                    // Straight from the bytes object: `to_cow` would copy
-                    // them once more before the batch does.
-                    let utf8 = texts[next].encode_utf8()?;
-                    // SAFETY: CPython's UTF-8 encoder writes valid UTF-8; it
-                    // raises on lone surrogates instead.
-                    batch.push(unsafe { std::str::from_utf8_unchecked(utf8.as_bytes()) });
+                let mut batch = Batch::default();
+                while next < texts.len() && batch.bytes() < BATCH_BYTES {
+                    batch.push_str(&texts[next])?;
                     next += 1;
                 }
                 let cleaner = Arc::clone(&self.cleaner);
                 let done = done.clone();
                 let job = move || {
                     let cleaned = panic::catch_unwind(AssertUnwindSafe(|| {
-                        let mut cleaned = Texts::default();
-                        for text in batch.iter() {
-                            cleaned.push(&cleaner.clean(text).text);
+                        let (mut cleaned, mut text) = (Batch::default(), String::new());
+                        for (i, units) in batch.iter().enumerate() {
+                            if !units.utf8_into(&mut text) {
+                                return Err(start + i);
+                            }
+                            cleaned.push_utf8(&cleaner.clean(&text).text);
                         }
-                        cleaned
+                        Ok(cleaned)
                     }));
                     // The receiver is gone only if the call already failed.
                     let _ = done.send((start, cleaned));
@@ -354,13 +334,19 @@ impl PyCleaner {
             let (start, cleaned) = received
                 .map_err(|_| PyRuntimeError::new_err("zhclean's threads stopped answering"))?;
             in_flight -= 1;
-            let cleaned = cleaned.map_err(|_| {
-                PyRuntimeError::new_err(
-                    "zhclean panicked while cleaning this batch; please report it with the texts",
-                )
-            })?;
+            let cleaned = cleaned
+                .map_err(|_| {
+                    PyRuntimeError::new_err(
+                        "zhclean panicked while cleaning this batch; please report it with the texts",
+                    )
+                })?
+                // The error Python gives for a lone surrogate.
+                .map_err(|unreadable| match texts[unreadable].encode_utf8() {
+                    Err(error) => error,
+                    Ok(_) => PyValueError::new_err("a text holds a lone surrogate"),
+                })?;
             for (slot, text) in results[start..].iter_mut().zip(cleaned.iter()) {
-                *slot = Some(PyString::new(py, text));
+                *slot = Some(text.to_py(py)?);
             }
         }
         Ok(results.into_iter().flatten().collect())

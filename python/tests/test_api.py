@@ -62,7 +62,8 @@ def test_report_counts_what_each_stage_did():
 
 
 def test_clean_many_equals_clean_one_by_one(cleaner):
-    texts = documents(400)
+    # Texts cross as code points, or as UTF-8 when ASCII: every width.
+    texts = documents(400) + ["", "plain ASCII\n", "café ĉ 中文 𠀀𠀁 🎉\n", "é", "𠀀"]
     one_by_one = [cleaner.clean(t) for t in texts]
     assert cleaner.clean_many(texts) == one_by_one
     assert cleaner.clean_many(texts, threads=1) == one_by_one
@@ -112,6 +113,11 @@ def test_bad_arguments_raise_with_the_rust_message(tmp_path):
         zhclean.Cleaner().clean_many(["好", 1])
     with pytest.raises(TypeError, match="str"):
         zhclean.Cleaner().clean_many("好")
+    # A lone surrogate, which UTF-8 cannot carry: the error str.encode gives.
+    with pytest.raises(UnicodeEncodeError, match="surrogate"):
+        zhclean.Cleaner().clean_many(["好"] * 100 + ["壞\ud800"] + ["好"] * 100)
+    with pytest.raises(UnicodeEncodeError, match="surrogate"):
+        zhclean.Cleaner().clean("壞\ud800")
     with pytest.raises(TypeError):
         zhclean.Cleaner().clean(b"bytes are for clean_bytes")
     with pytest.raises(TypeError):

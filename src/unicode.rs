@@ -587,14 +587,19 @@ mod tests {
         }
     }
 
+    /// Every `step`th scalar value, in order.
+    fn every_char(step: usize) -> String {
+        (0..=char::MAX as u32)
+            .step_by(step)
+            .filter_map(char::from_u32)
+            .collect()
+    }
+
     /// Every character of every length decodes as `char_indices` has it,
     /// and a position inside a character is one replacement byte.
     #[test]
     fn char_at_decodes_every_character() {
-        let text: String = (0..=char::MAX as u32)
-            .step_by(7)
-            .filter_map(char::from_u32)
-            .collect();
+        let text = every_char(7);
         for (pos, c) in text.char_indices() {
             assert_eq!(char_at(&text, pos), (u32::from(c), c.len_utf8()), "{c:?}");
             for inside in pos + 1..pos + c.len_utf8() {
@@ -608,10 +613,7 @@ mod tests {
     /// for every other character and inside any.
     #[test]
     fn three_byte_at_decodes_three_byte_characters() {
-        let text: String = (0..=char::MAX as u32)
-            .step_by(3)
-            .filter_map(char::from_u32)
-            .collect();
+        let text = every_char(3);
         let mut three = 0;
         for pos in 0..text.len() {
             let expected = match text.is_char_boundary(pos).then(|| char_at(&text, pos)) {

@@ -8,8 +8,8 @@
 //! goes out with `PyUnicode_AsUCS4` and comes back with
 //! `PyUnicode_FromWideChar` (a `wchar_t` is a code point on Unix), and the
 //! cleaning threads turn code points into the UTF-8 the cleaner reads, and
-//! back: with AVX2 eight three-byte characters at a time (a shuffle moves
-//! each one's bytes into or out of a 32-bit lane), else one by one. Clean
+//! back: with AVX2 eight characters at a time (a shuffle moves each one's
+//! bytes into or out of a 32-bit lane), else one by one. Clean
 //! texts of ASCII alone go back as UTF-8, which CPython copies as it is.
 
 use pyo3::ffi;
@@ -227,7 +227,7 @@ fn push_utf8(units: &[u32], out: &mut String) -> bool {
         while at < units.len() {
             #[cfg(target_arch = "x86_64")]
             if avx2 {
-                let (read, written) = simd::encode_three_byte_runs(&units[at..], to);
+                let (read, written) = simd::encode_bmp_runs(&units[at..], to);
                 at += read;
                 to = to.add(written);
             }
@@ -323,48 +323,100 @@ mod simd {
     }
 
     /// Encodes eight code points at a time from `units` into `to`, while
-    /// they are three-byte ones and eight are left; the code points read
-    /// and the bytes written.
+    /// they are in the Basic Multilingual Plane and eight are left; the
+    /// code points read and the bytes written.
+    ///
+    /// Each lane's word holds its sequence, whatever its length. Eight of
+    /// three bytes (CJK) are packed by one shuffle; other mixes (pinyin
+    /// among ideographs) a half at a time, by the shuffle [`PACK`] has for
+    /// the lengths of its four.
     ///
     /// # Safety
     ///
     /// AVX2 is available; `units` are scalar values, and `to` has room for
     /// four bytes for each.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn encode_three_byte_runs(units: &[u32], mut to: *mut u8) -> (usize, usize) {
+    pub(super) unsafe fn encode_bmp_runs(units: &[u32], mut to: *mut u8) -> (usize, usize) {
         let first = to;
         // The three bytes of each lane's word, packed: twelve a half.
-        let pack = _mm256_setr_epi8(
+        let pack_three = _mm256_setr_epi8(
             0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -128, -128, -128, -128, //
             0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -128, -128, -128, -128,
         );
-        let mut chunks = units.chunks_exact(8);
+        let low_six = _mm256_set1_epi32(0x3F);
         let mut read = 0;
-        for chunk in &mut chunks {
+        for chunk in units.chunks_exact(8) {
             let v = _mm256_loadu_si256(chunk.as_ptr().cast());
-            let three_bytes = _mm256_and_si256(
-                _mm256_cmpgt_epi32(v, _mm256_set1_epi32(0x7FF)),
-                _mm256_cmpgt_epi32(_mm256_set1_epi32(0x1_0000), v),
-            );
-            if _mm256_movemask_epi8(three_bytes) != -1 {
+            if _mm256_movemask_epi8(_mm256_cmpgt_epi32(v, _mm256_set1_epi32(0xFFFF))) != 0 {
                 break;
             }
-            let b0 = _mm256_srli_epi32(v, 12);
-            let b1 = _mm256_slli_epi32(
-                _mm256_and_si256(_mm256_srli_epi32(v, 6), _mm256_set1_epi32(0x3F)),
-                8,
+            let two = _mm256_cmpgt_epi32(v, _mm256_set1_epi32(0x7F));
+            let three = _mm256_cmpgt_epi32(v, _mm256_set1_epi32(0x7FF));
+            let tail = _mm256_or_si256(_mm256_and_si256(v, low_six), _mm256_set1_epi32(0x80));
+            let middle = _mm256_or_si256(
+                _mm256_and_si256(_mm256_srli_epi32(v, 6), low_six),
+                _mm256_set1_epi32(0x80),
             );
-            let b2 = _mm256_slli_epi32(_mm256_and_si256(v, _mm256_set1_epi32(0x3F)), 16);
-            let markers = _mm256_set1_epi32(0x0080_80E0);
-            let words = _mm256_or_si256(_mm256_or_si256(b0, b1), _mm256_or_si256(b2, markers));
-            let packed = _mm256_shuffle_epi8(words, pack);
-            _mm_storeu_si128(to.cast(), _mm256_castsi256_si128(packed));
-            _mm_storeu_si128(to.add(12).cast(), _mm256_extracti128_si256(packed, 1));
-            to = to.add(24);
+            let words3 = _mm256_or_si256(
+                _mm256_or_si256(_mm256_srli_epi32(v, 12), _mm256_set1_epi32(0xE0)),
+                _mm256_or_si256(_mm256_slli_epi32(middle, 8), _mm256_slli_epi32(tail, 16)),
+            );
+            let threes = _mm256_movemask_ps(_mm256_castsi256_ps(three)) as usize;
+            if threes == 0xFF {
+                let packed = _mm256_shuffle_epi8(words3, pack_three);
+                _mm_storeu_si128(to.cast(), _mm256_castsi256_si128(packed));
+                _mm_storeu_si128(to.add(12).cast(), _mm256_extracti128_si256(packed, 1));
+                to = to.add(24);
+                read += 8;
+                continue;
+            }
+            let words2 = _mm256_or_si256(
+                _mm256_or_si256(_mm256_srli_epi32(v, 6), _mm256_set1_epi32(0xC0)),
+                _mm256_slli_epi32(tail, 8),
+            );
+            let words = _mm256_blendv_epi8(_mm256_blendv_epi8(v, words2, two), words3, three);
+            let twos = _mm256_movemask_ps(_mm256_castsi256_ps(two)) as usize;
+            for (half, word) in [
+                _mm256_castsi256_si128(words),
+                _mm256_extracti128_si256(words, 1),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let (twos, threes) = ((twos >> (4 * half)) & 15, (threes >> (4 * half)) & 15);
+                let shuffle = _mm_loadu_si128(PACK[twos | threes << 4].as_ptr().cast());
+                _mm_storeu_si128(to.cast(), _mm_shuffle_epi8(word, shuffle));
+                to = to.add(4 + (twos.count_ones() + threes.count_ones()) as usize);
+            }
             read += 8;
         }
         (read, to.offset_from(first) as usize)
     }
+
+    /// For each four code points of the Basic Multilingual Plane, by which
+    /// of them take two bytes or more (the low four bits) and three (the
+    /// high four): the shuffle that packs their sequences from their 32-bit
+    /// lanes.
+    static PACK: [[u8; 16]; 256] = {
+        let mut table = [[0x80; 16]; 256];
+        let mut key = 0;
+        while key < 256 {
+            let mut out = 0;
+            let mut lane = 0;
+            while lane < 4 {
+                let len = 1 + (key >> lane & 1) + (key >> (4 + lane) & 1);
+                let mut byte = 0;
+                while byte < len {
+                    table[key][out] = (4 * lane + byte) as u8;
+                    out += 1;
+                    byte += 1;
+                }
+                lane += 1;
+            }
+            key += 1;
+        }
+        table
+    };
 }
 
 #[cfg(test)]

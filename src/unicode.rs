@@ -441,8 +441,8 @@ pub(crate) fn char_at(text: &str, pos: usize) -> (u32, usize) {
     // continuation bytes: `pos + i` is in bounds for each `i` read below.
     let at = |i: usize| u32::from(unsafe { *bytes.get_unchecked(pos + i) } & 0x3F);
     // Three bytes first: all of CJK and its punctuation.
-    if b0 & 0xF0 == 0xE0 {
-        return ((u32::from(b0 & 0x0F) << 12) | (at(1) << 6) | at(2), 3);
+    if let Some(code) = three_byte_at(text, pos) {
+        return (code as u32, 3);
     }
     if b0 < 0x80 {
         return (u32::from(b0), 1);

@@ -3,7 +3,8 @@
 //! The calling thread holds the GIL at each crossing, and on two cores its
 //! share of the work decides how far the call scales. Through CPython's
 //! UTF-8 codecs a Chinese `str` (16-bit code units inside) costs it some
-//! thirty instructions a character each way, a sixth of the whole call.
+//! twenty to thirty instructions a character each way, a sixth of the
+//! whole call.
 //! As code points instead, CPython only widens or narrows them: a text
 //! goes out with `PyUnicode_AsUCS4` and comes back with
 //! `PyUnicode_FromWideChar` (a `wchar_t` is a code point on Unix), and the
@@ -268,9 +269,10 @@ fn encode(unit: u32) -> (u32, usize) {
     }
 }
 
-/// The conversions eight characters at a time, for runs of three-byte
-/// characters (all of CJK): a shuffle puts each one's bytes in a lane of
-/// its own, or takes them out of it, and the bits move lane by lane.
+/// The conversions eight characters at a time: a shuffle puts each one's
+/// bytes in a lane of its own, or takes them out of it, and the bits move
+/// lane by lane. Into code points, runs of three-byte characters (all of
+/// CJK); out of them, any run of the Basic Multilingual Plane.
 #[cfg(target_arch = "x86_64")]
 mod simd {
     use std::arch::x86_64::*;

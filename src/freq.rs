@@ -25,18 +25,80 @@ const MARKS: &str = include_str!("../data/freq/marks.txt");
 /// Simplified form).
 ///
 /// Repair asks this for nearly every pair of ideographs it reads, so it
-/// has a set of its own, half the size of the map of [`word_pair_levels`]
-/// (whose slots hold the levels too) and so more of it in the cache.
+/// has a table of its own: see [`WordPairs`].
+#[inline]
 pub(crate) fn is_word_pair(a: char, b: char) -> bool {
-    static SET: OnceLock<IntSet<u64>> = OnceLock::new();
-    SET.get_or_init(word_pair_set).contains(&pair_key(a, b))
+    static PAIRS: OnceLock<WordPairs> = OnceLock::new();
+    PAIRS.get_or_init(WordPairs::new).contains(a, b)
 }
 
-#[cold]
-fn word_pair_set() -> IntSet<u64> {
-    let mut set = IntSet::with_capacity_and_hasher(140_000, Default::default());
-    set.extend(word_pairs().map(|(key, _)| key));
-    set
+/// The pairs of `bigrams.txt` as a set, made for the cache.
+///
+/// Nearly all are of two characters of the Basic Multilingual Plane, whose
+/// code points make a 32-bit key: an open-addressed table of such keys
+/// takes 4 bytes a slot and one cache line a look-up (a standard set of
+/// 64-bit keys, more than twice the memory and two lines: it stood out in
+/// profiles as cache misses). The few others are in a set of their own.
+struct WordPairs {
+    /// Keys `a << 16 | b`, 0 for an empty slot; half empty.
+    slots: Box<[u32]>,
+    /// The pairs with a character beyond the Basic Multilingual Plane.
+    astral: IntSet<u64>,
+}
+
+impl WordPairs {
+    /// log2 of the number of slots: twice the pairs, rounded up.
+    const BITS: u32 = 18;
+
+    #[cold]
+    fn new() -> WordPairs {
+        let mut pairs = WordPairs {
+            slots: vec![0; 1 << Self::BITS].into_boxed_slice(),
+            astral: IntSet::default(),
+        };
+        for (a, _, seconds) in pair_rows(PAIRS) {
+            for b in seconds.chars() {
+                match Self::key(a, b) {
+                    Some(key) => {
+                        let mut slot = Self::home(key);
+                        while pairs.slots[slot] != 0 && pairs.slots[slot] != key {
+                            slot = (slot + 1) & ((1 << Self::BITS) - 1);
+                        }
+                        pairs.slots[slot] = key;
+                    }
+                    None => {
+                        pairs.astral.insert(pair_key(a, b));
+                    }
+                }
+            }
+        }
+        pairs
+    }
+
+    /// The key of two characters of the Basic Multilingual Plane.
+    fn key(a: char, b: char) -> Option<u32> {
+        let (a, b) = (u32::from(a), u32::from(b));
+        (a <= 0xFFFF && b <= 0xFFFF && a != 0).then_some(a << 16 | b)
+    }
+
+    fn home(key: u32) -> usize {
+        (u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize
+    }
+
+    #[inline]
+    fn contains(&self, a: char, b: char) -> bool {
+        let Some(key) = Self::key(a, b) else {
+            return self.astral.contains(&pair_key(a, b));
+        };
+        let mut slot = Self::home(key);
+        loop {
+            match self.slots[slot] {
+                0 => return false,
+                found if found == key => return true,
+                _ => slot = (slot + 1) & ((1 << Self::BITS) - 1),
+            }
+        }
+    }
 }
 
 /// The pairs inside words with their levels, for the bigram model.
@@ -210,6 +272,32 @@ mod tests {
         assert!(!is_word_pair('展', '发'));
         assert!(!is_word_pair('鍙', '戝'));
         assert!(is_word_pair('向', '对'));
+    }
+
+    /// The table holds every pair of the file and no other, astral ones
+    /// too: checked against a standard set of them, for the pairs of the
+    /// file, their reversals, and each first character with the seconds
+    /// of the next row.
+    #[test]
+    fn the_word_pair_table_is_the_file() {
+        let listed: std::collections::HashSet<(char, char)> = pair_rows(PAIRS)
+            .flat_map(|(a, _, seconds)| seconds.chars().map(move |b| (a, b)))
+            .collect();
+        assert!(listed.len() > 100_000, "{}", listed.len());
+        assert!(listed
+            .iter()
+            .any(|&(a, b)| u32::from(a).max(u32::from(b)) > 0xFFFF));
+        let rows: Vec<(char, u8, &str)> = pair_rows(PAIRS).collect();
+        let mut tried = 0;
+        for (row, next) in rows.iter().zip(rows.iter().skip(1)) {
+            for b in row.2.chars().chain(next.2.chars()) {
+                for (a, b) in [(row.0, b), (b, row.0)] {
+                    assert_eq!(is_word_pair(a, b), listed.contains(&(a, b)), "{a}{b}");
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 2 * listed.len(), "{tried}");
     }
 
     #[test]

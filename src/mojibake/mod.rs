@@ -58,6 +58,7 @@ mod page;
 mod reencode;
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
 use serde::Serialize;
@@ -309,10 +310,68 @@ fn exact_repairs<'a>(
     codec: Option<Big5Codec>,
     wanted: impl Fn(&Kind) -> bool + 'a,
 ) -> impl Iterator<Item = (String, Kind)> + 'a {
+    let marks = sentence_marks(line);
     kinds()
         .into_iter()
-        .filter(move |kind| wanted(kind))
+        .filter(move |kind| wanted(kind) && marks_survive(marks, kind))
         .filter_map(move |kind| Some((reading(line, kind, tables, codec)?, kind)))
+}
+
+/// The marks of running Chinese text that [`marks_survive`] looks for.
+const SENTENCE_MARKS: [char; 6] = ['，', '。', '、', '；', '：', '！'];
+
+/// Whether each sentence mark of `line` would still be a mark or an
+/// ideograph in its re-reading as `kind`.
+///
+/// Between legacy encodings (and from Windows-1252), an exact re-reading
+/// maps character to character: each character of a misread line stands
+/// for one of the text it was. A comma that would turn into a private-use
+/// character or zhuyin was a comma all along, and the line is no such
+/// misreading. Classical Chinese, which makes few modern words, is thus
+/// spared the re-readings (and their second layers) that it would only
+/// fail. Re-readings as UTF-8 are not so mapped (a character of UTF-8
+/// straddles two of GBK) and are always tried.
+fn marks_survive(marks: u32, kind: &Kind) -> bool {
+    if kind.right == UTF_8 {
+        return true;
+    }
+    // For each kind, a bit for each mark that its re-reading turns into
+    // something else: found once.
+    static LOST: OnceLock<Vec<(&'static Encoding, &'static Encoding, u32)>> = OnceLock::new();
+    let lost = LOST.get_or_init(|| {
+        kinds()
+            .iter()
+            .map(|kind| {
+                let lost = (0..).zip(SENTENCE_MARKS).fold(0, |lost, (bit, mark)| {
+                    let mut buffer = [0; 4];
+                    let read = reencode(mark.encode_utf8(&mut buffer), kind.wrong, kind.right)
+                        .and_then(|text| text.chars().next());
+                    match read.is_some_and(|c| is_han(c) || chinese::is_cjk_punctuation(c)) {
+                        true => lost,
+                        false => lost | 1 << bit,
+                    }
+                });
+                (kind.wrong, kind.right, lost)
+            })
+            .collect()
+    });
+    let lost = lost
+        .iter()
+        .find(|&&(wrong, right, _)| wrong == kind.wrong && right == kind.right)
+        .map_or(0, |&(.., lost)| lost);
+    marks & lost == 0
+}
+
+/// The [`SENTENCE_MARKS`] that `line` holds, a bit for each.
+fn sentence_marks(line: &str) -> u32 {
+    let bytes = line.as_bytes();
+    // All are three bytes long and start with one of two bytes.
+    memchr::memchr2_iter(0xE3, 0xEF, bytes)
+        .filter_map(|at| {
+            let mark = line.get(at..at + 3)?.chars().next()?;
+            SENTENCE_MARKS.iter().position(|&m| m == mark)
+        })
+        .fold(0, |marks, i| marks | 1 << i)
 }
 
 /// The decoder that read bytes as Big5: browsers and encoding_rs follow
@@ -446,6 +505,36 @@ mod tests {
         check("佢哋 唔 - 唔 頻密 𡃉 .", WINDOWS_1252, UTF_8, |c| {
             c.utf8_as_latin
         });
+    }
+
+    /// No line of real text misread between legacy encodings holds a
+    /// mark that the re-reading would lose, while genuine lines do.
+    #[test]
+    fn misread_lines_keep_their_marks() {
+        const LABELLED: &str = include_str!("../../tests/data/spam/labelled.txt");
+        let legacy: Vec<Kind> = kinds()
+            .into_iter()
+            .filter(|kind| kind.right != UTF_8)
+            .collect();
+        assert_eq!(legacy.len(), 3);
+        let mut tried = 0;
+        for line in LABELLED.lines().filter_map(|line| line.split_once('\t')) {
+            for kind in &legacy {
+                if let Some(garbled) = garble(line.1, kind.wrong, kind.right) {
+                    assert!(marks_survive(sentence_marks(&garbled), kind), "{garbled}");
+                    tried += 1;
+                }
+            }
+        }
+        assert!(tried > 5000, "{tried}");
+        for genuine in ["床前明月光，疑是地上霜。", "綠筠尚含粉，圓荷始散芳。"]
+        {
+            let marks = sentence_marks(genuine);
+            assert_eq!(marks, 0b11);
+            for kind in legacy.iter().filter(|kind| kind.wrong != WINDOWS_1252) {
+                assert!(!marks_survive(marks, kind), "{genuine}");
+            }
+        }
     }
 
     #[test]

@@ -50,6 +50,23 @@ pub(super) fn may_be_utf8_as_legacy(line: &str) -> bool {
         .is_some_and(|first| starts_utf8(first, GBK) || starts_utf8(first, BIG5))
 }
 
+/// Whether `line` may be UTF-8 read as `legacy` (GBK or Big5, by either
+/// Big5 codec): its first non-ASCII character must then be a UTF-8 lead
+/// byte and a continuation byte.
+pub(super) fn may_be_utf8_as(line: &str, legacy: &'static Encoding) -> bool {
+    let Some(first) = line.chars().find(|c| !c.is_ascii()) else {
+        return false;
+    };
+    let python = || {
+        python_big5_table()
+            .get(&first)
+            .is_some_and(|&[lead, trail]| {
+                (0xC2..=0xF4).contains(&lead) && (0x80..=0xBF).contains(&trail)
+            })
+    };
+    starts_utf8(first, legacy) || legacy == BIG5 && python()
+}
+
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.
 pub(super) fn reencode(
     line: &str,
@@ -224,18 +241,7 @@ impl Big5Table {
 /// (`data/big5/python-big5.txt`): scrapers written in Python decode with
 /// it, and GBK text read that way is full of its kana (`片` as `え`).
 pub(super) fn python_big5_bytes(line: &str) -> Option<Vec<u8>> {
-    static TABLE: OnceLock<IntMap<char, [u8; 2]>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        include_str!("../../data/big5/python-big5.txt")
-            .lines()
-            .filter(|row| !row.starts_with('#'))
-            .filter_map(|row| {
-                let (hex, c) = row.split_once('\t')?;
-                let pair = u16::from_str_radix(hex, 16).ok()?.to_be_bytes();
-                Some((c.chars().next()?, pair))
-            })
-            .collect()
-    });
+    let table = python_big5_table();
     if !line.chars().any(|c| table.contains_key(&c)) {
         return None;
     }
@@ -248,6 +254,23 @@ pub(super) fn python_big5_bytes(line: &str) -> Option<Vec<u8>> {
         }
     }
     Some(bytes)
+}
+
+/// The characters Python's Big5 codec reads from other bytes than the
+/// WHATWG standard does, with those bytes.
+fn python_big5_table() -> &'static IntMap<char, [u8; 2]> {
+    static TABLE: OnceLock<IntMap<char, [u8; 2]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        include_str!("../../data/big5/python-big5.txt")
+            .lines()
+            .filter(|row| !row.starts_with('#'))
+            .filter_map(|row| {
+                let (hex, c) = row.split_once('\t')?;
+                let pair = u16::from_str_radix(hex, 16).ok()?.to_be_bytes();
+                Some((c.chars().next()?, pair))
+            })
+            .collect()
+    })
 }
 
 /// The one character two bytes make in `encoding`, if they make one.

@@ -329,14 +329,22 @@ fn exact_repairs<'a>(
 /// (see [`marks_survive`]), and whose first character no UTF-8 could have
 /// been read as, is no misreading: most genuine prose and verse.
 fn may_be_misread(line: &str) -> bool {
-    let marks = sentence_marks(line);
-    marks == 0
-        || kinds().iter().any(
+    let possible = |marks: u32| {
+        kinds().iter().any(
             |kind| match kind.right == UTF_8 && kind.wrong != WINDOWS_1252 {
                 true => may_be_utf8_as(line, kind.wrong),
                 false => marks_survive(marks, kind),
             },
         )
+    };
+    // Prose and verse mostly end with a mark: that one is enough, and
+    // cheaper than a search of the line.
+    let last = line.trim_end().chars().next_back().map_or(0, mark_bit);
+    if last != 0 && !possible(last) {
+        return false;
+    }
+    let marks = sentence_marks(line);
+    marks == 0 || possible(marks)
 }
 
 /// The marks of running Chinese text that [`marks_survive`] looks for.
@@ -389,11 +397,16 @@ fn sentence_marks(line: &str) -> u32 {
     let bytes = line.as_bytes();
     // All are three bytes long and start with one of two bytes.
     memchr::memchr2_iter(0xE3, 0xEF, bytes)
-        .filter_map(|at| {
-            let mark = line.get(at..at + 3)?.chars().next()?;
-            SENTENCE_MARKS.iter().position(|&m| m == mark)
-        })
-        .fold(0, |marks, i| marks | 1 << i)
+        .filter_map(|at| line.get(at..at + 3)?.chars().next())
+        .fold(0, |marks, c| marks | mark_bit(c))
+}
+
+/// The bit of `c` among [`SENTENCE_MARKS`], or 0.
+fn mark_bit(c: char) -> u32 {
+    SENTENCE_MARKS
+        .iter()
+        .position(|&m| m == c)
+        .map_or(0, |i| 1 << i)
 }
 
 /// The decoder that read bytes as Big5: browsers and encoding_rs follow

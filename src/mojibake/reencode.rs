@@ -57,12 +57,15 @@ pub(super) fn may_be_utf8_as(line: &str, legacy: &'static Encoding) -> bool {
     let Some(first) = line.chars().find(|c| !c.is_ascii()) else {
         return false;
     };
+    // The Python codec differs on symbols and kana only: an ideograph
+    // (nearly every line starts with one) needs no look at its table.
     let python = || {
-        python_big5_table()
-            .get(&first)
-            .is_some_and(|&[lead, trail]| {
-                (0xC2..=0xF4).contains(&lead) && (0x80..=0xBF).contains(&trail)
-            })
+        !crate::script::is_han(first)
+            && python_big5_table()
+                .get(&first)
+                .is_some_and(|&[lead, trail]| {
+                    (0xC2..=0xF4).contains(&lead) && (0x80..=0xBF).contains(&trail)
+                })
     };
     starts_utf8(first, legacy) || legacy == BIG5 && python()
 }
@@ -286,6 +289,15 @@ pub(super) fn pair_char(encoding: &'static Encoding, pair: [u8; 2]) -> Option<ch
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`may_be_utf8_as`] skips the Python codec's table for ideographs:
+    /// it holds none.
+    #[test]
+    fn pythons_big5_differs_on_no_ideograph() {
+        let table = python_big5_table();
+        assert!(table.len() > 200, "{}", table.len());
+        assert!(table.keys().all(|&c| !crate::script::is_han(c)));
+    }
 
     #[test]
     fn big5_table_writes_what_the_standard_encoder_writes() {

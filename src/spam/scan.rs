@@ -484,7 +484,11 @@ impl CharTable {
             }
         }
         if line.flags & flag::SENTENCE_END == 0 {
-            line.items = self.items(text);
+            // Without a separator the line is one item, and needs no count.
+            line.items = match line.flags & flag::SEPARATOR {
+                0 => 1,
+                _ => self.items(text),
+            };
         }
         let trimmed = trim(text);
         line.bytes = trimmed.len();

@@ -40,7 +40,8 @@ pub(crate) fn is_word_pair(a: char, b: char) -> bool {
 /// 64-bit keys, more than twice the memory and two lines: it stood out in
 /// profiles as cache misses). The few others are in a set of their own.
 struct WordPairs {
-    /// Keys `a << 16 | b`, 0 for an empty slot; half empty.
+    /// Keys `a << 16 | b` (never 0, which marks an empty slot), at most
+    /// half of the slots full.
     slots: Box<[u32]>,
     /// Two bits set for each key: most pairs that are no word are told
     /// by this, a quarter of the size of `slots`, without a look there.
@@ -50,33 +51,36 @@ struct WordPairs {
 }
 
 impl WordPairs {
-    /// log2 of the number of slots: twice the pairs, rounded up.
-    const BITS: u32 = 18;
+    /// log2 of the number of bits of the filter.
+    const FILTER_BITS: u32 = 21;
 
     #[cold]
     fn new() -> WordPairs {
-        let mut pairs = WordPairs {
-            slots: vec![0; 1 << Self::BITS].into_boxed_slice(),
-            filter: vec![0; 1 << (Self::FILTER_BITS - 6)].into_boxed_slice(),
-            astral: IntSet::default(),
-        };
+        let mut keys = Vec::with_capacity(140_000);
+        let mut astral = IntSet::default();
         for (a, _, seconds) in pair_rows(PAIRS) {
             for b in seconds.chars() {
                 match Self::key(a, b) {
-                    Some(key) => {
-                        let mut slot = Self::home(key);
-                        while pairs.slots[slot] != 0 && pairs.slots[slot] != key {
-                            slot = (slot + 1) & ((1 << Self::BITS) - 1);
-                        }
-                        pairs.slots[slot] = key;
-                        for bit in Self::filter_bits(key) {
-                            pairs.filter[bit >> 6] |= 1 << (bit & 63);
-                        }
-                    }
+                    Some(key) => keys.push(key),
                     None => {
-                        pairs.astral.insert(pair_key(a, b));
+                        astral.insert(pair_key(a, b));
                     }
                 }
+            }
+        }
+        let mut pairs = WordPairs {
+            slots: vec![0; (2 * keys.len()).next_power_of_two()].into_boxed_slice(),
+            filter: vec![0; 1 << (Self::FILTER_BITS - 6)].into_boxed_slice(),
+            astral,
+        };
+        for key in keys {
+            let mut slot = pairs.home(key);
+            while pairs.slots[slot] != 0 && pairs.slots[slot] != key {
+                slot = (slot + 1) & (pairs.slots.len() - 1);
+            }
+            pairs.slots[slot] = key;
+            for bit in Self::filter_bits(key) {
+                pairs.filter[bit >> 6] |= 1 << (bit & 63);
             }
         }
         pairs
@@ -88,17 +92,16 @@ impl WordPairs {
         (a <= 0xFFFF && b <= 0xFFFF && a != 0).then_some(a << 16 | b)
     }
 
-    /// log2 of the number of bits of the filter.
-    const FILTER_BITS: u32 = 21;
-
     fn filter_bits(key: u32) -> [usize; 2] {
         let hash = u64::from(key).wrapping_mul(0xD6E8_FEB8_6659_FD93);
         let mask = (1 << Self::FILTER_BITS) - 1;
         [(hash >> 40) as usize & mask, (hash >> 17) as usize & mask]
     }
 
-    fn home(key: u32) -> usize {
-        (u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize
+    /// The slot where the search for `key` starts.
+    fn home(&self, key: u32) -> usize {
+        let bits = self.slots.len().trailing_zeros();
+        (u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
     }
 
     #[inline]
@@ -112,12 +115,12 @@ impl WordPairs {
         if !filtered {
             return false;
         }
-        let mut slot = Self::home(key);
+        let mut slot = self.home(key);
         loop {
             match self.slots[slot] {
                 0 => return false,
                 found if found == key => return true,
-                _ => slot = (slot + 1) & ((1 << Self::BITS) - 1),
+                _ => slot = (slot + 1) & (self.slots.len() - 1),
             }
         }
     }

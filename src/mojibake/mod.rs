@@ -353,11 +353,12 @@ const SENTENCE_MARKS: [char; 6] = ['，', '。', '、', '；', '：', '！'];
 /// Whether each sentence mark of `line` would still be a mark or an
 /// ideograph in its re-reading as `kind`.
 ///
-/// Between legacy encodings (and from Windows-1252), an exact re-reading
-/// maps character to character: each character of a misread line stands
-/// for one of the text it was. A comma that would turn into a private-use
-/// character or zhuyin was a comma all along, and the line is no such
-/// misreading. Classical Chinese, which makes few modern words, is thus
+/// Between legacy encodings an exact re-reading maps character to
+/// character: each character of a misread line stands for one of the text
+/// it was (Python's Big5 codec writes these marks as the standard does). A
+/// comma that would turn into a private-use character or zhuyin was a
+/// comma all along, and the line is no such misreading; a line read as
+/// Windows-1252 holds no such mark at all. Classical Chinese, which makes few modern words, is thus
 /// spared the re-readings (and their second layers) that it would only
 /// fail. Re-readings of GBK or Big5 as UTF-8 are not so mapped (a
 /// character of UTF-8 straddles two of GBK) and are always let through.

@@ -290,13 +290,17 @@ pub(super) fn pair_char(encoding: &'static Encoding, pair: [u8; 2]) -> Option<ch
 mod tests {
     use super::*;
 
-    /// [`may_be_utf8_as`] skips the Python codec's table for ideographs:
-    /// it holds none.
+    /// [`may_be_utf8_as`] skips the Python codec's table for ideographs,
+    /// and the sentence marks of `super::marks_survive` are written by the
+    /// standard encoder: it holds none of them.
     #[test]
-    fn pythons_big5_differs_on_no_ideograph() {
+    fn pythons_big5_differs_on_no_ideograph_nor_mark() {
         let table = python_big5_table();
         assert!(table.len() > 200, "{}", table.len());
         assert!(table.keys().all(|&c| !crate::script::is_han(c)));
+        assert!(super::super::SENTENCE_MARKS
+            .iter()
+            .all(|c| !table.contains_key(c)));
     }
 
     #[test]

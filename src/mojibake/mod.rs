@@ -69,9 +69,7 @@ use chinese::{
     evidence, full_width_only, more_plausible, plain_chinese, plausibility, suspect, Evidence,
 };
 use page::PageTally;
-use reencode::{
-    decode_exactly, may_be_utf8_as, may_be_utf8_as_legacy, python_big5_bytes, reencode,
-};
+use reencode::{decode_exactly, may_be_utf8_as_legacy, python_big5_bytes, reencode};
 
 /// What the repair stage changed and saw.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -128,6 +126,12 @@ impl Kind {
     /// both readings are made of real characters.
     fn is_legacy_pair(&self) -> bool {
         self.right != UTF_8 && self.wrong != WINDOWS_1252
+    }
+
+    /// UTF-8 read as GBK or as Big5: a character of the text straddles
+    /// the characters of the misreading.
+    fn is_utf8_as_legacy(&self) -> bool {
+        self.right == UTF_8 && self.wrong != WINDOWS_1252
     }
 }
 
@@ -300,7 +304,7 @@ fn utf8_rereading(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind
     }
     kinds()
         .into_iter()
-        .filter(|kind| kind.right == UTF_8 && kind.wrong != WINDOWS_1252)
+        .filter(Kind::is_utf8_as_legacy)
         .find_map(|kind| {
             let fixed = reencode(line, kind.wrong, kind.right)?;
             let han = fixed.chars().filter(|&c| is_han(c)).count();
@@ -329,22 +333,23 @@ fn exact_repairs<'a>(
 /// (see [`marks_survive`]), and whose first character no UTF-8 could have
 /// been read as, is no misreading: most genuine prose and verse.
 fn may_be_misread(line: &str) -> bool {
-    let possible = |marks: u32| {
-        kinds().iter().any(
-            |kind| match kind.right == UTF_8 && kind.wrong != WINDOWS_1252 {
-                true => may_be_utf8_as(line, kind.wrong),
-                false => marks_survive(marks, kind),
-            },
-        )
+    if may_be_utf8_as_legacy(line) {
+        return true;
+    }
+    let some_survive = |marks: u32| {
+        kinds()
+            .iter()
+            .filter(|kind| !kind.is_utf8_as_legacy())
+            .any(|kind| marks_survive(marks, kind))
     };
     // Prose and verse mostly end with a mark: that one is enough, and
     // cheaper than a search of the line.
     let last = line.trim_end().chars().next_back().map_or(0, mark_bit);
-    if last != 0 && !possible(last) {
+    if last != 0 && !some_survive(last) {
         return false;
     }
     let marks = sentence_marks(line);
-    marks == 0 || possible(marks)
+    marks == 0 || some_survive(marks)
 }
 
 /// The marks of running Chinese text that [`marks_survive`] looks for.
@@ -363,7 +368,7 @@ const SENTENCE_MARKS: [char; 6] = ['，', '。', '、', '；', '：', '！'];
 /// fail. Re-readings of GBK or Big5 as UTF-8 are not so mapped (a
 /// character of UTF-8 straddles two of GBK) and are always let through.
 fn marks_survive(marks: u32, kind: &Kind) -> bool {
-    if kind.right == UTF_8 && kind.wrong != WINDOWS_1252 {
+    if kind.is_utf8_as_legacy() {
         return true;
     }
     // For each kind, a bit for each mark that its re-reading turns into

@@ -42,18 +42,11 @@ fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
     starts.contains(c as u32)
 }
 
-/// Whether `line` may be UTF-8 read as GBK or as Big5: without this,
-/// [`reencode`] to UTF-8 from either is `None`, and is spared.
+/// Whether `line` may be UTF-8 read as GBK or as Big5 (by either Big5
+/// codec): its first non-ASCII character must then be a UTF-8 lead byte
+/// and a continuation byte. Without this, every re-reading of `line` as
+/// UTF-8 from either is `None`, and is spared.
 pub(super) fn may_be_utf8_as_legacy(line: &str) -> bool {
-    line.chars()
-        .find(|c| !c.is_ascii())
-        .is_some_and(|first| starts_utf8(first, GBK) || starts_utf8(first, BIG5))
-}
-
-/// Whether `line` may be UTF-8 read as `legacy` (GBK or Big5, by either
-/// Big5 codec): its first non-ASCII character must then be a UTF-8 lead
-/// byte and a continuation byte.
-pub(super) fn may_be_utf8_as(line: &str, legacy: &'static Encoding) -> bool {
     let Some(first) = line.chars().find(|c| !c.is_ascii()) else {
         return false;
     };
@@ -67,7 +60,7 @@ pub(super) fn may_be_utf8_as(line: &str, legacy: &'static Encoding) -> bool {
                     (0xC2..=0xF4).contains(&lead) && (0x80..=0xBF).contains(&trail)
                 })
     };
-    starts_utf8(first, legacy) || legacy == BIG5 && python()
+    starts_utf8(first, GBK) || starts_utf8(first, BIG5) || python()
 }
 
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.
@@ -290,7 +283,7 @@ pub(super) fn pair_char(encoding: &'static Encoding, pair: [u8; 2]) -> Option<ch
 mod tests {
     use super::*;
 
-    /// [`may_be_utf8_as`] skips the Python codec's table for ideographs,
+    /// [`may_be_utf8_as_legacy`] skips the Python codec's table for ideographs,
     /// and the sentence marks of `super::marks_survive` are written by the
     /// standard encoder: it holds none of them.
     #[test]

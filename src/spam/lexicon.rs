@@ -49,9 +49,20 @@ pub(crate) struct Lexicon {
     /// The characters entries are anchored on, each with its slot in
     /// `anchored`.
     anchors: IntMap<char, usize>,
-    /// For each anchor character: the entries anchored on it, and where in
-    /// them it stands.
-    anchored: Vec<Vec<(usize, usize)>>,
+    /// For each anchor character: the entries anchored on it.
+    anchored: Vec<Vec<Candidate>>,
+}
+
+/// An entry anchored on a character, with the characters beside the anchor
+/// in it: most candidates are ruled out by those without reading the entry.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    entry: u32,
+    /// Where the anchor stands in the entry, in characters.
+    index: u32,
+    /// The characters after and before the anchor, if the entry has them.
+    next: Option<char>,
+    previous: Option<char>,
 }
 
 #[derive(Debug)]
@@ -79,8 +90,10 @@ impl Lexicon {
         let tables = ScriptTables::get();
         let mut entries = Vec::new();
         let mut anchors: IntMap<char, usize> = IntMap::default();
-        let mut anchored: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut anchored: Vec<Vec<Candidate>> = Vec::new();
         let mut seen = HashSet::new();
+        let too_many =
+            || SpamError::Lexicon("more than 2^32 entries, or an entry that long".into());
         for (category, text) in sources {
             for line in entry_lines(text) {
                 let mut term = String::new();
@@ -100,7 +113,12 @@ impl Lexicon {
                     anchored.push(Vec::new());
                     anchored.len() - 1
                 });
-                anchored[slot].push((entries.len(), at));
+                anchored[slot].push(Candidate {
+                    entry: u32::try_from(entries.len()).map_err(|_| too_many())?,
+                    index: u32::try_from(at).map_err(|_| too_many())?,
+                    next: chars.get(at + 1).copied(),
+                    previous: at.checked_sub(1).map(|i| chars[i]),
+                });
                 entries.push(Entry {
                     category: category.to_string(),
                     term,
@@ -150,12 +168,11 @@ impl Lexicon {
             // before is read only for a candidate the one after lets by.
             let next = line[after..].chars().find_map(|c| table.fold(c));
             let mut previous = None;
-            for &(entry, index) in candidates {
-                let chars = &self.entries[entry].chars;
-                if chars.get(index + 1).is_some_and(|&w| Some(w) != next) {
+            for candidate in candidates {
+                if candidate.next.is_some_and(|w| Some(w) != next) {
                     continue;
                 }
-                if let Some(&w) = index.checked_sub(1).and_then(|i| chars.get(i)) {
+                if let Some(w) = candidate.previous {
                     let previous = *previous.get_or_insert_with(|| {
                         line[..at].chars().rev().find_map(|c| table.fold(c))
                     });
@@ -163,6 +180,8 @@ impl Lexicon {
                         continue;
                     }
                 }
+                let (entry, index) = (candidate.entry as usize, candidate.index as usize);
+                let chars = &self.entries[entry].chars;
                 let mut before = line[..at].char_indices().rev();
                 let Some(start) = matched(table, &mut before, chars[..index].iter().rev(), at)
                 else {

@@ -632,10 +632,10 @@ impl Cleaner {
             });
             current = converted.into();
         }
-        let text = if self.options.hygiene {
-            unicode::tidy_layout(&current)
-        } else {
-            current.into_owned()
+        let text = match (self.options.hygiene, current) {
+            (true, Cow::Owned(text)) => unicode::tidy_layout_in_place(text),
+            (true, Cow::Borrowed(text)) => unicode::tidy_layout(text),
+            (false, current) => current.into_owned(),
         };
         Cleaned { text, report }
     }

@@ -547,6 +547,49 @@ pub fn tidy_layout(text: &str) -> String {
     out
 }
 
+/// [`tidy_layout`] in `text`'s own buffer: a stage's output is mostly tidy
+/// already, and then nothing is copied.
+pub(crate) fn tidy_layout_in_place(text: String) -> String {
+    let mut bytes = text.into_bytes();
+    let len = bytes.len();
+    // Lines only move towards the start, never past `read`: what is read
+    // is the input's, unmoved.
+    let (mut read, mut write) = (0, 0);
+    let mut pending_blank = false;
+    while read < len {
+        let (line_end, next) = match memchr::memchr(b'\n', &bytes[read..]) {
+            Some(at) => (read + at, read + at + 1),
+            None => (len, len),
+        };
+        let end = match bytes[read..line_end] {
+            [.., b'\r'] => line_end - 1,
+            _ => line_end,
+        };
+        // SAFETY: a whole line of the input, which was a `String`, cut
+        // before an ASCII byte or at its end.
+        let line = unsafe { std::str::from_utf8_unchecked(&bytes[read..end]) };
+        if is_blank(line) {
+            pending_blank = write > 0;
+        } else {
+            if std::mem::take(&mut pending_blank) {
+                bytes[write] = b'\n';
+                write += 1;
+            }
+            bytes.copy_within(read..end, write);
+            write += end - read;
+            match bytes.get_mut(write) {
+                Some(byte) => *byte = b'\n',
+                None => bytes.push(b'\n'),
+            }
+            write += 1;
+        }
+        read = next;
+    }
+    bytes.truncate(write);
+    // SAFETY: whole lines of the input, each followed by `\n`.
+    unsafe { String::from_utf8_unchecked(bytes) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -696,6 +739,7 @@ mod tests {
                 out
             };
             assert_eq!(tidy_layout(text), expected, "{text:?}");
+            assert_eq!(tidy_layout_in_place(text.into()), expected, "{text:?}");
         }
     }
 
@@ -757,8 +801,30 @@ mod tests {
 
     #[test]
     fn layout_collapses_blank_runs_and_trims() {
-        assert_eq!(tidy_layout("\n\n一\n\n\n\n二\n \n三"), "一\n\n二\n\n三\n");
-        assert_eq!(tidy_layout("\n \n"), "");
-        assert_eq!(tidy_layout(""), "");
+        for tidy in [tidy_layout, |text: &str| tidy_layout_in_place(text.into())] {
+            assert_eq!(tidy("\n\n一\n\n\n\n二\n \n三"), "一\n\n二\n\n三\n");
+            assert_eq!(tidy("\n \n"), "");
+            assert_eq!(tidy(""), "");
+            assert_eq!(tidy("一\r\n\r\n\r\n二\r"), "一\n\n二\n");
+        }
+    }
+
+    /// In place or copied, the layout comes out the same on the example
+    /// pages, their lines ended with `\r\n` too, and cut anywhere.
+    #[test]
+    fn layout_in_place_is_layout() {
+        let pages = [
+            include_str!("../data/examples/seed-page.txt"),
+            include_str!("../data/examples/seed-page.clean.txt"),
+        ];
+        for page in pages {
+            let crlf = page.replace('\n', "\r\n");
+            for text in [page, crlf.as_str()] {
+                for (cut, _) in text.char_indices().step_by(97) {
+                    let piece = &text[cut..];
+                    assert_eq!(tidy_layout_in_place(piece.into()), tidy_layout(piece));
+                }
+            }
+        }
     }
 }

@@ -27,6 +27,13 @@ use inputs::{describe_io, Failure, Job, Source};
 use output::AtomicFile;
 
 fn main() -> ExitCode {
+    if cpu_lacks_build_level() {
+        eprintln!(
+            "zhclean: this build is for x86-64-v3 CPUs (AVX2, BMI2) and this one is older; \
+             rebuild it with RUSTFLAGS=\"-C target-cpu=x86-64\" cargo build --release"
+        );
+        return ExitCode::from(2);
+    }
     let args = Args::parse();
     if let Some(jobs) = args.jobs {
         // Only fails if a pool exists already: then that one serves.
@@ -493,4 +500,23 @@ fn is_jsonl(args: &Args, job: &Job) -> bool {
 /// A gzip file, by its name.
 fn is_gzip(path: &std::path::Path) -> bool {
     path.extension().is_some_and(|e| e == "gz")
+}
+
+/// Whether the CPU lacks what a build for x86-64-v3 (`.cargo/config.toml`)
+/// uses: said at once, rather than an illegal instruction somewhere later.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+fn cpu_lacks_build_level() -> bool {
+    use std::arch::x86_64::__cpuid;
+    // SAFETY: every x86-64 CPU has CPUID; leaf 7 counts only where the
+    // CPU has it.
+    #[allow(unused_unsafe)]
+    let (max_leaf, leaf7) = unsafe { (__cpuid(0).eax, __cpuid(7)) };
+    const AVX2: u32 = 1 << 5;
+    const BMI2: u32 = 1 << 8;
+    max_leaf < 7 || leaf7.ebx & (AVX2 | BMI2) != AVX2 | BMI2
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+fn cpu_lacks_build_level() -> bool {
+    false
 }

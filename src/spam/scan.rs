@@ -205,9 +205,12 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
         word.copy_from_slice(chunk);
         hash = (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(MULTIPLIER);
     }
-    let mut word = [0; 8];
-    word[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    (hash.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(MULTIPLIER)
+    // The last bytes one by one: a copy of a length not known would be a
+    // call to `memcpy` for each line.
+    let last = (0..).zip(chunks.remainder()).fold(0, |word, (i, &byte)| {
+        word | u64::from(byte) << (8 * i)
+    });
+    (hash.rotate_left(5) ^ last).wrapping_mul(MULTIPLIER)
 }
 
 impl CharTable {

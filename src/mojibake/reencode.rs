@@ -11,7 +11,7 @@
 
 use std::sync::OnceLock;
 
-use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
+use encoding_rs::{DecoderResult, EncoderResult, Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
 
 use crate::convert::CharSet;
 use crate::hash::IntMap;
@@ -91,8 +91,9 @@ pub(super) fn reencode(
         // characters: a head of 4 characters, then one of 16, each where
         // the line is longer.
         let mut starts = line.char_indices().map(|(i, _)| i);
+        let mut buffer = [0; HEAD_BYTES];
         for head_end in [starts.nth(4), starts.nth(11)].into_iter().flatten() {
-            if !reads_as(&encode(&line[..head_end])?, right) {
+            if !reads_as(head_bytes(&line[..head_end], wrong, &mut buffer)?, right) {
                 return None;
             }
         }
@@ -140,6 +141,39 @@ fn latin_bytes(line: &str) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// Room for the bytes of a head of 16 characters in GBK or Big5 (two bytes
+/// at most for each) and for their decoding (three for each byte).
+const HEAD_BYTES: usize = 64;
+
+/// The bytes of `head`, the first characters of a line, encoded with
+/// `wrong` (GBK or Big5) as [`reencode`] does, written into `buffer`
+/// rather than a new vector: most heads are genuine text, looked at once
+/// and turned away. `None` where a character has no bytes.
+fn head_bytes<'b>(
+    head: &str,
+    wrong: &'static Encoding,
+    buffer: &'b mut [u8; HEAD_BYTES],
+) -> Option<&'b [u8]> {
+    if wrong == BIG5 {
+        let table = Big5Table::get();
+        let mut len = 0;
+        for c in head.chars() {
+            let pair = match c.is_ascii() {
+                true => &[c as u8][..],
+                false => &table.pair(c)?[..],
+            };
+            buffer.get_mut(len..len + pair.len())?.copy_from_slice(pair);
+            len += pair.len();
+        }
+        return Some(&buffer[..len]);
+    }
+    let mut encoder = wrong.new_encoder();
+    match encoder.encode_from_utf8_without_replacement(head, buffer, true) {
+        (EncoderResult::InputEmpty, _, written) => Some(&buffer[..written]),
+        _ => None,
+    }
+}
+
 /// Whether `bytes`, the start of a text, decode as `encoding` without a
 /// malformed sequence (one cut off at the end is not).
 fn reads_as(bytes: &[u8], encoding: &'static Encoding) -> bool {
@@ -147,9 +181,9 @@ fn reads_as(bytes: &[u8], encoding: &'static Encoding) -> bool {
         return !std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some());
     }
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut text = String::with_capacity(bytes.len() * 2);
-    let (result, _) = decoder.decode_to_string_without_replacement(bytes, &mut text, false);
-    !matches!(result, encoding_rs::DecoderResult::Malformed(..))
+    let mut text = [0; 3 * HEAD_BYTES];
+    let (result, ..) = decoder.decode_to_utf8_without_replacement(bytes, &mut text, false);
+    !matches!(result, DecoderResult::Malformed(..))
 }
 
 /// The Big5 bytes a Big5 reading turned into `line`, including those of

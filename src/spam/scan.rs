@@ -207,9 +207,9 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     }
     // The last bytes one by one: a copy of a length not known would be a
     // call to `memcpy` for each line.
-    let last = (0..).zip(chunks.remainder()).fold(0, |word, (i, &byte)| {
-        word | u64::from(byte) << (8 * i)
-    });
+    let last = (0..)
+        .zip(chunks.remainder())
+        .fold(0, |word, (i, &byte)| word | u64::from(byte) << (8 * i));
     (hash.rotate_left(5) ^ last).wrapping_mul(MULTIPLIER)
 }
 

@@ -143,16 +143,15 @@ pub(crate) fn clean_cow(text: &str, classes: HygieneClasses) -> (Cow<'_, str>, H
     let mut from = 0;
     while let Some(found) = MAY_START_CHANGE.find(&bytes[from..]) {
         let at = from + found;
-        let Some(c) = source[at..].chars().next() else {
-            break;
-        };
-        from = at + c.len_utf8();
-        if !may_change(c) {
+        // The set holds lead bytes only: `at` starts a character.
+        let (code, len) = char_at(source, at);
+        from = at + len;
+        let Some(c) = char::from_u32(code).filter(|&c| may_change(c)) else {
             continue;
-        }
+        };
         // A line end after a character copied as it is, and no blank, stays
         // as it is: most stops are these.
-        if c == '\n' && copied < at && !source[..at].ends_with(TRAILING_BLANKS) {
+        if c == '\n' && copied < at && !ends_with_blank(&bytes[..at]) {
             continue;
         }
         let next = source[from..].chars().next();
@@ -245,6 +244,17 @@ fn may_change(c: char) -> bool {
         0x00..=0x1F | 0x7F..=0xA0 | 0xAD | 0x034F | 0x061C | 0x180E | 0x200B..=0x200F
         | 0x202A..=0x202E | 0x2060..=0x206F | 0x2E80..=0x2FDF | 0xF900..=0xFAFF | 0xFEFF
         | 0xFF10..=0xFF5A | 0xFFF9..=0xFFFB | 0x2F800..=0x2FA1F)
+}
+
+/// Whether `bytes` end with one of [`TRAILING_BLANKS`], told by the last
+/// byte where it can be.
+#[inline]
+fn ends_with_blank(bytes: &[u8]) -> bool {
+    match bytes {
+        [.., b' ' | b'\t'] => true,
+        [.., 0xE3, 0x80, 0x80] | [.., 0xC2, 0xA0] => true,
+        _ => false,
+    }
 }
 
 fn push_newline(out: &mut String) {
@@ -797,6 +807,22 @@ mod tests {
         only_invisible.enable("invisible");
         assert_eq!(clean_with(text, only_invisible).0, "⼈&amp;\u{A0}x \r\n");
         assert!(!only_invisible.enable("nope"));
+    }
+
+    /// The look at the last bytes says what `str::ends_with` does.
+    #[test]
+    fn blank_ends_are_told_by_their_bytes() {
+        let chars = every_char(1);
+        for c in chars.chars() {
+            for text in [format!("{c}"), format!("一{c}"), format!("{c}\u{3000}")] {
+                assert_eq!(
+                    ends_with_blank(text.as_bytes()),
+                    text.ends_with(TRAILING_BLANKS),
+                    "{text:?}"
+                );
+            }
+        }
+        assert!(!ends_with_blank(b""));
     }
 
     #[test]

@@ -250,11 +250,10 @@ fn may_change(c: char) -> bool {
 /// byte where it can be.
 #[inline]
 fn ends_with_blank(bytes: &[u8]) -> bool {
-    match bytes {
-        [.., b' ' | b'\t'] => true,
-        [.., 0xE3, 0x80, 0x80] | [.., 0xC2, 0xA0] => true,
-        _ => false,
-    }
+    matches!(
+        bytes,
+        [.., b' ' | b'\t'] | [.., 0xE3, 0x80, 0x80] | [.., 0xC2, 0xA0]
+    )
 }
 
 fn push_newline(out: &mut String) {

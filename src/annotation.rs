@@ -32,7 +32,9 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::sync::OnceLock;
 
+use memchr::memmem::Finder;
 use pinyin::ToPinyinMulti;
 use serde::Serialize;
 
@@ -163,7 +165,10 @@ pub(crate) fn strip_cow(text: &str, mode: AnnotationMode) -> (Cow<'_, str>, Anno
 fn openings(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
     let mut ascii = crate::byteset::positions(b'(', bytes).peekable();
-    let mut wide = memchr::memmem::find_iter(bytes, "（".as_bytes()).peekable();
+    // Built once: a search's set-up costs more than a short page's search.
+    static WIDE: OnceLock<Finder<'static>> = OnceLock::new();
+    let wide = WIDE.get_or_init(|| Finder::new("（"));
+    let mut wide = wide.find_iter(bytes).peekable();
     std::iter::from_fn(move || match (ascii.peek(), wide.peek()) {
         (Some(&a), Some(&w)) if w < a => wide.next(),
         (Some(_), _) => ascii.next(),

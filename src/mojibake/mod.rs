@@ -61,6 +61,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use encoding_rs::{Encoding, BIG5, GBK, UTF_8, WINDOWS_1252};
+use memchr::memmem::Finder;
 use serde::Serialize;
 
 use crate::script::{is_han, ScriptTables};
@@ -463,9 +464,13 @@ fn reading(
 
 /// Runs of `锟斤拷` and of U+FFFD in `text`.
 fn irreparable_runs(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let finder = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
-    if !finder("锟") && !finder("\u{FFFD}") {
+    // Built once: a search's set-up costs more than a short page's search.
+    static FINDERS: OnceLock<[Finder<'static>; 2]> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| ["锟", "\u{FFFD}"].map(Finder::new));
+    if finders
+        .iter()
+        .all(|finder| finder.find(text.as_bytes()).is_none())
+    {
         return 0;
     }
     let mut runs = text.matches("锟斤拷").count();

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    keep_freed_memory();
     let args = Args::parse();
     if let Some(jobs) = args.jobs {
         // Only fails if a pool exists already: then that one serves.
@@ -520,3 +521,21 @@ fn cpu_lacks_build_level() -> bool {
 fn cpu_lacks_build_level() -> bool {
     false
 }
+
+/// Tells glibc's allocator to keep the memory freed between batches of
+/// records, not hand it back to the system and take it again, zeroed,
+/// page by page, for the next batch: a batch of a thousand pages of 14 KB
+/// is 14 MB in and more out, and on such pages that churn took a tenth of
+/// the time. The peak is the same; only what is freed stays mapped.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_freed_memory() {
+    // SAFETY: `mallopt` sets allocator parameters; it is called before any
+    // other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 512 << 20);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_freed_memory() {}

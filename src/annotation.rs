@@ -439,10 +439,26 @@ struct VerdictKey([u8; 16]);
 impl VerdictKey {
     fn new(written: &str, cut_off: bool) -> Option<VerdictKey> {
         let bytes = written.as_bytes();
+        let len = bytes.len();
+        if len >= 16 {
+            return None;
+        }
+        // Copies of a fixed size, overlapping: a copy of a length not known
+        // would be a call to `memcpy` for each annotation.
         let mut key = [0; 16];
-        key.get_mut(..bytes.len())?.copy_from_slice(bytes);
-        key[15] = u8::from(cut_off) | (bytes.len() as u8) << 1;
-        (bytes.len() < 16).then_some(VerdictKey(key))
+        match len {
+            8.. => {
+                key[..8].copy_from_slice(&bytes[..8]);
+                key[len - 8..len].copy_from_slice(&bytes[len - 8..]);
+            }
+            4.. => {
+                key[..4].copy_from_slice(&bytes[..4]);
+                key[len - 4..len].copy_from_slice(&bytes[len - 4..]);
+            }
+            _ => (0..len).for_each(|i| key[i] = bytes[i]),
+        }
+        key[15] = u8::from(cut_off) | (len as u8) << 1;
+        Some(VerdictKey(key))
     }
 }
 
@@ -482,6 +498,32 @@ mod tests {
     /// A verdict remembered is the one worked out: every character of the
     /// seed page with syllables right and wrong, whole and cut off, long
     /// and not syllables at all, asked twice, past the verdicts kept.
+    /// A key holds the syllable's bytes, zeros after them, and its length
+    /// and cut-off flag: keys of different syllables differ.
+    #[test]
+    fn verdict_keys_hold_the_syllable() {
+        let text = "zhuàngfā1qü234567";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let Some(written) = text.get(start..end) else {
+                    continue;
+                };
+                for cut_off in [false, true] {
+                    let key = VerdictKey::new(written, cut_off);
+                    let len = written.len();
+                    if len >= 16 {
+                        assert_eq!(key, None);
+                        continue;
+                    }
+                    let key = key.unwrap().0;
+                    assert_eq!(&key[..len], written.as_bytes(), "{written}");
+                    assert!(key[len..15].iter().all(|&b| b == 0), "{written}");
+                    assert_eq!(key[15], u8::from(cut_off) | (len as u8) << 1);
+                }
+            }
+        }
+    }
+
     #[test]
     fn verdicts_remembered_are_those_worked_out() {
         let tables = ScriptTables::get();

@@ -455,7 +455,9 @@ impl VerdictKey {
                 key[..4].copy_from_slice(&bytes[..4]);
                 key[len - 4..len].copy_from_slice(&bytes[len - 4..]);
             }
-            _ => (0..len).for_each(|i| key[i] = bytes[i]),
+            // One to three bytes: the first, middle and last are all.
+            1.. => [0, len / 2, len - 1].into_iter().for_each(|i| key[i] = bytes[i]),
+            0 => {}
         }
         key[15] = u8::from(cut_off) | (len as u8) << 1;
         Some(VerdictKey(key))

@@ -456,7 +456,9 @@ impl VerdictKey {
                 key[len - 4..len].copy_from_slice(&bytes[len - 4..]);
             }
             // One to three bytes: the first, middle and last are all.
-            1.. => [0, len / 2, len - 1].into_iter().for_each(|i| key[i] = bytes[i]),
+            1.. => [0, len / 2, len - 1]
+                .into_iter()
+                .for_each(|i| key[i] = bytes[i]),
             0 => {}
         }
         key[15] = u8::from(cut_off) | (len as u8) << 1;

@@ -499,9 +499,6 @@ impl Syllable {
 mod tests {
     use super::*;
 
-    /// A verdict remembered is the one worked out: every character of the
-    /// seed page with syllables right and wrong, whole and cut off, long
-    /// and not syllables at all, asked twice, past the verdicts kept.
     /// A key holds the syllable's bytes, zeros after them, and its length
     /// and cut-off flag: keys of different syllables differ.
     #[test]
@@ -528,6 +525,9 @@ mod tests {
         }
     }
 
+    /// A verdict remembered is the one worked out: every character of the
+    /// seed page with syllables right and wrong, whole and cut off, long
+    /// and not syllables at all, asked twice, past the verdicts kept.
     #[test]
     fn verdicts_remembered_are_those_worked_out() {
         let tables = ScriptTables::get();

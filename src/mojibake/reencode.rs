@@ -158,12 +158,15 @@ fn head_bytes<'b>(
         let table = Big5Table::get();
         let mut len = 0;
         for c in head.chars() {
-            let pair = match c.is_ascii() {
-                true => &[c as u8][..],
-                false => &table.pair(c)?[..],
-            };
-            buffer.get_mut(len..len + pair.len())?.copy_from_slice(pair);
-            len += pair.len();
+            if c.is_ascii() {
+                *buffer.get_mut(len)? = c as u8;
+                len += 1;
+            } else {
+                let [lead, trail] = table.pair(c)?;
+                *buffer.get_mut(len)? = lead;
+                *buffer.get_mut(len + 1)? = trail;
+                len += 2;
+            }
         }
         return Some(&buffer[..len]);
     }
@@ -352,5 +355,20 @@ mod tests {
             }
         }
         assert!(standard > 13_000, "{standard}");
+    }
+
+    /// A head is encoded into the buffer as the whole line is into a
+    /// vector, by either encoding, and a character without bytes stops it.
+    #[test]
+    fn heads_are_encoded_as_lines_are() {
+        let mut buffer = [0; HEAD_BYTES];
+        for line in ["過去五年，涪陵區abc", "穀梁傳a", "", "abc"] {
+            let (gbk, _, _) = GBK.encode(line);
+            assert_eq!(head_bytes(line, GBK, &mut buffer), Some(&gbk[..]));
+            let big5 = big5_bytes(line).unwrap();
+            assert_eq!(head_bytes(line, BIG5, &mut buffer), Some(&big5[..]));
+        }
+        assert_eq!(head_bytes("a\u{1F600}", GBK, &mut buffer), None);
+        assert_eq!(head_bytes("a\u{1F600}", BIG5, &mut buffer), None);
     }
 }

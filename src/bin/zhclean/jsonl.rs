@@ -68,8 +68,11 @@ pub enum JsonlError {
     },
 }
 
-/// How many lines are read before a batch is cleaned in parallel.
+/// How many lines are read before a batch is cleaned in parallel, unless
+/// they come to [`BATCH_BYTES`] first: a dump of long pages would otherwise
+/// hold a thousand of them, twice, and their cleaned text.
 const BATCH: usize = 1024;
+const BATCH_BYTES: usize = 16 << 20;
 
 /// Lines of the input with their numbers.
 type Lines = Vec<(usize, Vec<u8>)>;
@@ -133,15 +136,18 @@ pub fn clean(
     Ok(summary)
 }
 
-/// The next lines of `reader`, at most [`BATCH`]; none at its end.
+/// The next lines of `reader`, at most [`BATCH`] or a few past
+/// [`BATCH_BYTES`]; none at its end.
 fn read_lines(reader: &mut impl BufRead, number: &mut usize) -> Result<Lines, JsonlError> {
     let mut lines = Vec::with_capacity(BATCH);
-    while lines.len() < BATCH {
+    let mut bytes = 0;
+    while lines.len() < BATCH && bytes < BATCH_BYTES {
         let raw = read_line(reader).map_err(JsonlError::Read)?;
         if raw.is_empty() {
             break;
         }
         *number += 1;
+        bytes += raw.len();
         lines.push((*number, raw));
     }
     Ok(lines)

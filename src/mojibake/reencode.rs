@@ -155,19 +155,12 @@ fn head_bytes<'b>(
     buffer: &'b mut [u8; HEAD_BYTES],
 ) -> Option<&'b [u8]> {
     if wrong == BIG5 {
-        let table = Big5Table::get();
         let mut len = 0;
-        for c in head.chars() {
-            if c.is_ascii() {
-                *buffer.get_mut(len)? = c as u8;
-                len += 1;
-            } else {
-                let [lead, trail] = table.pair(c)?;
-                *buffer.get_mut(len)? = lead;
-                *buffer.get_mut(len + 1)? = trail;
-                len += 2;
-            }
-        }
+        write_big5(head, None, |byte| {
+            *buffer.get_mut(len)? = byte;
+            len += 1;
+            Some(())
+        })?;
         return Some(&buffer[..len]);
     }
     let mut encoder = wrong.new_encoder();
@@ -194,16 +187,36 @@ fn reads_as(bytes: &[u8], encoding: &'static Encoding) -> bool {
 /// reads but the standard encoder leaves out: GBK text read as Big5 is full
 /// of them.
 fn big5_bytes(line: &str) -> Option<Vec<u8>> {
-    let table = Big5Table::get();
     let mut bytes = Vec::with_capacity(line.len());
-    for c in line.chars() {
-        if c.is_ascii() {
-            bytes.push(c as u8);
-        } else {
-            bytes.extend_from_slice(&table.pair(c)?);
-        }
-    }
+    write_big5(line, None, |byte| {
+        bytes.push(byte);
+        Some(())
+    })?;
     Some(bytes)
+}
+
+/// Hands the Big5 bytes of `text` one by one to `push`: those of
+/// [`big5_bytes`], or of [`python_big5_bytes`] with Python's `table`.
+/// `None` at a character without bytes, or where `push` has no room.
+fn write_big5(
+    text: &str,
+    python: Option<&IntMap<char, [u8; 2]>>,
+    mut push: impl FnMut(u8) -> Option<()>,
+) -> Option<()> {
+    let table = Big5Table::get();
+    for c in text.chars() {
+        let [lead, trail] = match python.and_then(|python| python.get(&c)) {
+            Some(&pair) => pair,
+            None if c.is_ascii() => {
+                push(c as u8)?;
+                continue;
+            }
+            None => table.pair(c)?,
+        };
+        push(lead)?;
+        push(trail)?;
+    }
+    Some(())
 }
 
 /// The Big5 bytes of every character a Big5 decoder reads, in one look-up:
@@ -279,13 +292,10 @@ pub(super) fn python_big5_bytes(line: &str) -> Option<Vec<u8>> {
         return None;
     }
     let mut bytes = Vec::with_capacity(line.len());
-    for c in line.chars() {
-        match table.get(&c) {
-            Some(pair) => bytes.extend_from_slice(pair),
-            None if c.is_ascii() => bytes.push(c as u8),
-            None => bytes.extend_from_slice(&Big5Table::get().pair(c)?),
-        }
-    }
+    write_big5(line, Some(table), |byte| {
+        bytes.push(byte);
+        Some(())
+    })?;
     Some(bytes)
 }
 

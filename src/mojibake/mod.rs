@@ -234,12 +234,13 @@ fn repair_line(
     // Re-read as UTF-8, exactly, is evidence of its own: Chinese text in a
     // legacy encoding is almost never valid UTF-8 for more than a few
     // characters.
-    if let Some(repaired) = utf8_rereading(line, tables) {
+    let utf8_start = may_be_utf8_as_legacy(line);
+    if let Some(repaired) = utf8_start.then(|| utf8_readings(line, tables)).flatten() {
         return Some(repaired);
     }
     // Most genuine lines no re-reading could take: told at once, before
     // the look at their characters and words.
-    if !may_be_misread(line) {
+    if !utf8_start && !may_be_legacy_misreading(line) {
         return None;
     }
     // A line with a run of words is left for a finer repair.
@@ -300,9 +301,13 @@ fn repair_line(
 /// `line` read back as the UTF-8 it was, if that is exact and gives
 /// Chinese: at least [`MIN_HAN_UTF8`] ideographs, few other symbols.
 fn utf8_rereading(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)> {
-    if !may_be_utf8_as_legacy(line) {
-        return None;
-    }
+    may_be_utf8_as_legacy(line)
+        .then(|| utf8_readings(line, tables))
+        .flatten()
+}
+
+/// [`utf8_rereading`] of a line that [`may_be_utf8_as_legacy`].
+fn utf8_readings(line: &str, tables: &ScriptTables) -> Option<(String, Vec<Kind>)> {
     kinds()
         .into_iter()
         .filter(Kind::is_utf8_as_legacy)
@@ -329,14 +334,12 @@ fn exact_repairs<'a>(
         .filter_map(move |kind| Some((reading(line, kind, tables, codec)?, kind)))
 }
 
-/// Whether some kind's re-reading of `line` may be exact. A line with a
-/// sentence mark that every re-reading between legacy encodings would lose
-/// (see [`marks_survive`]), and whose first character no UTF-8 could have
-/// been read as, is no misreading: most genuine prose and verse.
-fn may_be_misread(line: &str) -> bool {
-    if may_be_utf8_as_legacy(line) {
-        return true;
-    }
+/// Whether a re-reading of `line` between legacy encodings may be exact.
+/// A line with a sentence mark that every such re-reading would lose (see
+/// [`marks_survive`]), and whose first character no UTF-8 could have been
+/// read as ([`may_be_utf8_as_legacy`]), is no misreading at all: most
+/// genuine prose and verse.
+fn may_be_legacy_misreading(line: &str) -> bool {
     let some_survive = |marks: u32| {
         kinds()
             .iter()
@@ -555,9 +558,13 @@ mod tests {
 
     /// No line of real text misread between legacy encodings holds a
     /// mark that the re-reading would lose, and no misread line at all is
-    /// taken for genuine by [`may_be_misread`]; genuine lines are.
+    /// taken for genuine by the first look of [`repair_line`]; genuine
+    /// lines are.
     #[test]
     fn misread_lines_keep_their_marks() {
+        // The first look of `repair_line`.
+        let may_be_misread =
+            |line: &str| may_be_utf8_as_legacy(line) || may_be_legacy_misreading(line);
         const LABELLED: &str = include_str!("../../tests/data/spam/labelled.txt");
         let mut tried = [0; 6];
         for line in LABELLED.lines().filter_map(|line| line.split_once('\t')) {

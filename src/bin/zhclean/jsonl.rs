@@ -8,7 +8,7 @@
 //! spam share is above a threshold.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Read, Write};
 use std::ops::Range;
 
 use rayon::prelude::*;
@@ -73,9 +73,23 @@ pub enum JsonlError {
 /// hold a thousand of them, twice, and their cleaned text.
 const BATCH: usize = 1024;
 const BATCH_BYTES: usize = 16 << 20;
+/// How much is read at a time into a batch; what the last read brought past
+/// the batch's last line is copied to start the next.
+const READ_BYTES: usize = 256 << 10;
 
-/// Lines of the input with their numbers.
-type Lines = Vec<(usize, Vec<u8>)>;
+/// Lines of the input in one buffer: no allocation and no copy for each.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    /// Each line's number and where it stands in `bytes`, with its `\n`.
+    lines: Vec<(usize, Range<usize>)>,
+}
+
+impl Batch {
+    fn line(&self, range: &Range<usize>) -> &[u8] {
+        &self.bytes[range.clone()]
+    }
+}
 
 /// Cleans the records of `reader` into `writer`, batches of records in
 /// parallel on rayon's threads, the output in input order. With more than
@@ -85,15 +99,16 @@ type Lines = Vec<(usize, Vec<u8>)>;
 pub fn clean(
     cleaner: &Cleaner,
     options: &JsonlOptions,
-    mut reader: impl BufRead,
+    reader: impl Read,
     mut writer: impl Write,
 ) -> Result<JsonlSummary, JsonlError> {
     let mut summary = JsonlSummary::default();
-    let mut number = 0;
-    let clean_all = |lines: &Lines| -> Vec<LineResult> {
-        lines
+    let mut reader = LineReader::new(reader);
+    let clean_all = |batch: &Batch| -> Vec<LineResult> {
+        batch
+            .lines
             .par_iter()
-            .map(|(_, raw)| clean_line(cleaner, options, raw))
+            .map(|(_, range)| clean_line(cleaner, options, batch.line(range)))
             .collect()
     };
     // Not on one of rayon's threads (files cleaned side by side): that
@@ -101,80 +116,105 @@ pub fn clean(
     let overlap = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
     if !overlap {
         loop {
-            let lines = read_lines(&mut reader, &mut number)?;
-            if lines.is_empty() {
+            let batch = reader.next_batch().map_err(JsonlError::Read)?;
+            if batch.lines.is_empty() {
                 break;
             }
-            let results = clean_all(&lines);
-            write_lines(&mut writer, options, &mut summary, lines, results)?;
+            let results = clean_all(&batch);
+            write_lines(&mut writer, options, &mut summary, &batch, results)?;
         }
     } else {
-        let mut lines = read_lines(&mut reader, &mut number)?;
-        let mut cleaned: Option<(Lines, Vec<LineResult>)> = None;
-        while !lines.is_empty() {
+        let mut batch = reader.next_batch().map_err(JsonlError::Read)?;
+        let mut cleaned: Option<(Batch, Vec<LineResult>)> = None;
+        while !batch.lines.is_empty() {
             let (results, next) = std::thread::scope(|scope| {
-                let cleaning = scope.spawn(|| clean_all(&lines));
+                let cleaning = scope.spawn(|| clean_all(&batch));
                 let next = match cleaned.take() {
                     Some((done, results)) => {
-                        write_lines(&mut writer, options, &mut summary, done, results)
+                        write_lines(&mut writer, options, &mut summary, &done, results)
                     }
                     None => Ok(()),
                 }
-                .and_then(|()| read_lines(&mut reader, &mut number));
+                .and_then(|()| reader.next_batch().map_err(JsonlError::Read));
                 let results = cleaning
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 (results, next)
             });
-            cleaned = Some((std::mem::replace(&mut lines, next?), results));
+            cleaned = Some((std::mem::replace(&mut batch, next?), results));
         }
         if let Some((done, results)) = cleaned {
-            write_lines(&mut writer, options, &mut summary, done, results)?;
+            write_lines(&mut writer, options, &mut summary, &done, results)?;
         }
     }
     writer.flush().map_err(JsonlError::Write)?;
     Ok(summary)
 }
 
-/// The next lines of `reader`, at most [`BATCH`] or a few past
-/// [`BATCH_BYTES`]; none at its end.
-fn read_lines(reader: &mut impl BufRead, number: &mut usize) -> Result<Lines, JsonlError> {
-    let mut lines = Vec::with_capacity(BATCH);
-    let mut bytes = 0;
-    while lines.len() < BATCH && bytes < BATCH_BYTES {
-        let raw = read_line(reader).map_err(JsonlError::Read)?;
-        if raw.is_empty() {
-            break;
-        }
-        *number += 1;
-        bytes += raw.len();
-        lines.push((*number, raw));
-    }
-    Ok(lines)
+/// Reads batches of lines straight into their buffers, a large read at a
+/// time; what is read past a batch's last line starts the next one.
+struct LineReader<R> {
+    reader: R,
+    /// The bytes read past the last batch.
+    carry: Vec<u8>,
+    /// The number of the last line read.
+    number: usize,
+    /// The size of the last batch: the next is likely as large, and its
+    /// buffer is made so at once, not grown by copies.
+    last_size: usize,
+    done: bool,
 }
 
-/// The next line of `reader` with its `\n`, empty at the end: `read_until`
-/// with the vectorised search of `memchr`.
-fn read_line(reader: &mut impl BufRead) -> io::Result<Vec<u8>> {
-    let mut raw = Vec::new();
-    loop {
-        let buffer = match reader.fill_buf() {
-            Ok(buffer) => buffer,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if buffer.is_empty() {
-            return Ok(raw);
+impl<R: Read> LineReader<R> {
+    fn new(reader: R) -> LineReader<R> {
+        LineReader {
+            reader,
+            carry: Vec::new(),
+            number: 0,
+            last_size: 0,
+            done: false,
         }
-        let (taken, done) = match memchr::memchr(b'\n', buffer) {
-            Some(at) => (at + 1, true),
-            None => (buffer.len(), false),
-        };
-        raw.extend_from_slice(&buffer[..taken]);
-        reader.consume(taken);
-        if done {
-            return Ok(raw);
+    }
+
+    /// The next lines, at most [`BATCH`] or a line past [`BATCH_BYTES`];
+    /// none at the end.
+    fn next_batch(&mut self) -> io::Result<Batch> {
+        let size = self.last_size.clamp(READ_BYTES, BATCH_BYTES) + READ_BYTES;
+        let mut bytes = Vec::with_capacity(size.max(self.carry.len() + READ_BYTES));
+        bytes.append(&mut self.carry);
+        let mut lines = Vec::with_capacity(BATCH);
+        // Where the next line starts, and how far its end was looked for.
+        let (mut start, mut searched) = (0, 0);
+        loop {
+            while lines.len() < BATCH && start < BATCH_BYTES {
+                let Some(found) = memchr::memchr(b'\n', &bytes[searched..]) else {
+                    searched = bytes.len();
+                    break;
+                };
+                let end = searched + found + 1;
+                self.number += 1;
+                lines.push((self.number, start..end));
+                (start, searched) = (end, end);
+            }
+            if lines.len() == BATCH || start >= BATCH_BYTES {
+                break;
+            }
+            if self.done {
+                if start < bytes.len() {
+                    self.number += 1;
+                    lines.push((self.number, start..bytes.len()));
+                    start = bytes.len();
+                }
+                break;
+            }
+            bytes.reserve(READ_BYTES);
+            let limit = READ_BYTES as u64;
+            self.done = (&mut self.reader).take(limit).read_to_end(&mut bytes)? == 0;
         }
+        self.carry.extend_from_slice(&bytes[start..]);
+        bytes.truncate(start);
+        self.last_size = start;
+        Ok(Batch { bytes, lines })
     }
 }
 
@@ -183,10 +223,11 @@ fn write_lines(
     writer: &mut impl Write,
     options: &JsonlOptions,
     summary: &mut JsonlSummary,
-    lines: Lines,
+    batch: &Batch,
     results: Vec<LineResult>,
 ) -> Result<(), JsonlError> {
-    for (result, (number, raw)) in results.into_iter().zip(lines) {
+    for (result, (number, range)) in results.into_iter().zip(&batch.lines) {
+        let (number, raw) = (*number, batch.line(range));
         summary.add(&result.counts);
         if let Some(name) = &options.explain {
             crate::explain(&format!("{name}:{number}"), &result.dropped);
@@ -201,7 +242,7 @@ fn write_lines(
             }
         }
         match result.output {
-            Output::Raw => writer.write_all(&raw),
+            Output::Raw => writer.write_all(raw),
             Output::Line(line) => writer
                 .write_all(&line)
                 .and_then(|()| writer.write_all(b"\n")),
@@ -504,21 +545,64 @@ mod tests {
         Ok((String::from_utf8(out).unwrap(), summary))
     }
 
-    #[test]
-    fn lines_are_read_whole_across_buffer_fills() {
-        let text = "{\"text\": \"發展\"}\n\n{\"a\": 1}\r\nlast without an end";
-        for capacity in [1, 3, 7, 64] {
-            let mut reader = io::BufReader::with_capacity(capacity, text.as_bytes());
-            let mut lines = Vec::new();
-            loop {
-                let line = read_line(&mut reader).unwrap();
-                if line.is_empty() {
-                    break;
-                }
-                lines.push(String::from_utf8(line).unwrap());
-            }
-            assert_eq!(lines, text.split_inclusive('\n').collect::<Vec<_>>());
+    /// A reader that gives at most `step` bytes a read, as pipes do.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
         }
+    }
+
+    fn read_all(text: &[u8], step: usize) -> Vec<(usize, Vec<u8>)> {
+        let mut reader = LineReader::new(Trickle { bytes: text, step });
+        let mut lines = Vec::new();
+        loop {
+            let batch = reader.next_batch().unwrap();
+            if batch.lines.is_empty() {
+                return lines;
+            }
+            assert!(batch.lines.len() <= BATCH);
+            lines.extend(
+                batch
+                    .lines
+                    .iter()
+                    .map(|(n, r)| (*n, batch.line(r).to_vec())),
+            );
+        }
+    }
+
+    #[test]
+    fn lines_are_read_whole_across_reads_and_batches() {
+        let text = "{\"text\": \"發展\"}\n\n{\"a\": 1}\r\nlast without an end";
+        let expected: Vec<&str> = text.split_inclusive('\n').collect();
+        for step in [1, 3, 7, 64] {
+            let lines = read_all(text.as_bytes(), step);
+            let numbers: Vec<usize> = lines.iter().map(|(n, _)| *n).collect();
+            assert_eq!(numbers, (1..=expected.len()).collect::<Vec<_>>());
+            let lines: Vec<&[u8]> = lines.iter().map(|(_, l)| l.as_slice()).collect();
+            assert_eq!(
+                lines,
+                expected.iter().map(|l| l.as_bytes()).collect::<Vec<_>>()
+            );
+        }
+        // More lines than a batch holds, and lines longer than a read.
+        let long = "長".repeat(READ_BYTES);
+        let mut text = String::new();
+        for n in 0..BATCH * 2 + 5 {
+            text.push_str(if n % 700 == 0 { &long } else { "{}" });
+            text.push('\n');
+        }
+        let lines = read_all(text.as_bytes(), usize::MAX);
+        assert_eq!(lines.len(), BATCH * 2 + 5);
+        let joined: Vec<u8> = lines.iter().flat_map(|(_, l)| l.iter().copied()).collect();
+        assert_eq!(joined, text.as_bytes());
     }
 
     #[test]

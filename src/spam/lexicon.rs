@@ -326,6 +326,14 @@ impl ChromePhrases {
                     Some(opening(chars.next()?, chars.next()))
                 }))
                 .collect(),
+            within_openings: self
+                .within
+                .iter()
+                .filter_map(|phrase| {
+                    let mut chars = phrase.chars();
+                    Some(opening(chars.next()?, chars.next()))
+                })
+                .collect(),
         }
     }
 

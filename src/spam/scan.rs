@@ -130,6 +130,9 @@ pub(crate) struct ChromeStarts {
     /// The first two characters of whole-line and prefix phrases, as
     /// [`opening`] keys them: a line whose key opens otherwise is none.
     pub(crate) openings: IntSet<u64>,
+    /// The first two characters of the phrases of `within`, so keyed: a
+    /// line whose key holds none of them holds none of those phrases.
+    pub(crate) within_openings: IntSet<u64>,
 }
 
 /// The key of a phrase's opening: its first character and its second
@@ -165,6 +168,10 @@ pub(crate) struct LineScan {
     /// does (looked at only in short lines whose first key character may
     /// start one).
     pub(crate) opens_chrome: bool,
+    /// Whether its chrome key holds the opening of a phrase that makes a
+    /// short line chrome wherever it stands (looked at only in short lines
+    /// with a character that may start one).
+    pub(crate) holds_within: bool,
     /// A hash of the line without the blanks at either end, if it has no
     /// more than `REPEAT_MAX_BYTES`, for repetition.
     pub(crate) hash: u64,
@@ -191,7 +198,7 @@ impl LineScan {
                 && self.flags & flag::CONTACT != 0
                 && self.folded_chars <= CHROME_WITHIN_MAX
             || self.flags & flag::BREADCRUMB != 0
-            || self.folded_chars <= CHROME_WITHIN_MAX && self.flags & flag::CHROME_WITHIN != 0
+            || self.holds_within
     }
 }
 
@@ -454,6 +461,28 @@ impl CharTable {
         (flags, lanes.totals)
     }
 
+    /// Whether the chrome key of `line` holds the opening of a phrase of
+    /// [`ChromeStarts::within`]: most short lines with a character that may
+    /// start one (`如`, `关`, `网`) hold none, and are spared their key.
+    fn holds_within(&self, line: &str) -> bool {
+        let openings = &self.chrome.within_openings;
+        let mut keys = line
+            .chars()
+            .filter(|&c| self.info(c) & flag::KEY != 0)
+            .filter_map(|c| self.fold(c).map(|f| f.to_ascii_lowercase()))
+            .peekable();
+        while let Some(first) = keys.next() {
+            if openings.contains(&opening(first, None))
+                || keys
+                    .peek()
+                    .is_some_and(|&second| openings.contains(&opening(first, Some(second))))
+            {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Completes `line` from its `text` and counter `totals`: the counts,
     /// and what only some lines need, in a second look at those.
     fn finish(&self, text: &str, totals: [usize; 4], line: &mut LineScan, anchors: usize) {
@@ -486,6 +515,9 @@ impl CharTable {
                 });
             }
         }
+        if line.flags & flag::CHROME_WITHIN != 0 && line.folded_chars <= CHROME_WITHIN_MAX {
+            line.holds_within = self.holds_within(text);
+        }
         if line.flags & flag::SENTENCE_END == 0 {
             // Without a separator the line is one item, and needs no count.
             line.items = match line.flags & flag::SEPARATOR {
@@ -513,6 +545,7 @@ mod tests {
             prefix: IntSet::default(),
             within: IntSet::from_iter(['版']),
             openings: IntSet::from_iter([opening('全', Some('部'))]),
+            within_openings: IntSet::from_iter([opening('版', Some('权'))]),
         };
         CharTable::build(IntMap::from_iter([('站', 0), ('a', 1)]), chrome)
     }

@@ -16,51 +16,123 @@ use encoding_rs::{DecoderResult, EncoderResult, Encoding, BIG5, GBK, UTF_8, WIND
 use crate::convert::CharSet;
 use crate::hash::IntMap;
 
-/// Whether `c`, encoded with `legacy` (GBK or Big5), is a UTF-8 lead byte
-/// then a continuation byte: the first non-ASCII character of UTF-8 read as
-/// that encoding always is, and that of genuine text seldom. One look at a
-/// table spares most lines an encoding.
-fn starts_utf8(c: char, legacy: &'static Encoding) -> bool {
-    static GBK_STARTS: OnceLock<CharSet> = OnceLock::new();
-    static BIG5_STARTS: OnceLock<CharSet> = OnceLock::new();
-    let build = || {
-        let mut starts = CharSet::default();
-        for lead in 0xC2..=0xF4u8 {
-            for trail in 0x80..=0xBFu8 {
-                if let Some(c) = pair_char(legacy, [lead, trail]) {
-                    starts.insert(c as u32);
-                }
-            }
+/// The characters whose two bytes in a legacy encoding (GBK, or Big5 by
+/// either codec) can stand where UTF-8 read as that encoding has them: a
+/// lead byte then a continuation byte at the start of a sequence, one or two
+/// continuation bytes after a lead. The first two non-ASCII characters of
+/// UTF-8 read so always fit; those of genuine text seldom, and a look at
+/// two tables spares most lines an encoding.
+struct Utf8Shapes {
+    /// A lead byte of a sequence of two, three and four bytes, then a
+    /// continuation byte.
+    starts: [CharSet; 3],
+    /// A continuation byte first.
+    continues: CharSet,
+    /// Two continuation bytes.
+    continues_twice: CharSet,
+}
+
+impl Utf8Shapes {
+    fn for_encoding(legacy: &'static Encoding) -> &'static Utf8Shapes {
+        static GBK_SHAPES: OnceLock<Utf8Shapes> = OnceLock::new();
+        static BIG5_SHAPES: OnceLock<Utf8Shapes> = OnceLock::new();
+        if legacy == GBK {
+            // Every pair that reads as a character: the encoder writes one
+            // of them.
+            GBK_SHAPES.get_or_init(|| {
+                let leads = (0x81..=0xBFu8).chain(0xC2..=0xF4);
+                Utf8Shapes::of(leads.flat_map(gbk_row))
+            })
+        } else {
+            // The pairs the two codecs write (see `write_big5`).
+            BIG5_SHAPES.get_or_init(|| {
+                let table = Big5Table::get();
+                let whatwg = (0..=0xFFFFu32)
+                    .filter_map(char::from_u32)
+                    .filter_map(|c| Some((c, table.pair(c)?)));
+                let other = table.other.iter().map(|(&c, &pair)| (c, pair));
+                let python = python_big5_table().iter().map(|(&c, &pair)| (c, pair));
+                Utf8Shapes::of(whatwg.chain(other).chain(python))
+            })
         }
-        starts
-    };
-    let starts = if legacy == GBK {
-        GBK_STARTS.get_or_init(build)
-    } else {
-        BIG5_STARTS.get_or_init(build)
-    };
-    starts.contains(c as u32)
+    }
+
+    fn of(pairs: impl Iterator<Item = (char, [u8; 2])>) -> Utf8Shapes {
+        let mut shapes = Utf8Shapes {
+            starts: Default::default(),
+            continues: CharSet::default(),
+            continues_twice: CharSet::default(),
+        };
+        let continuation = |byte: u8| (0x80..=0xBF).contains(&byte);
+        for (c, [lead, trail]) in pairs {
+            let set = match lead {
+                0xC2..=0xDF if continuation(trail) => &mut shapes.starts[0],
+                0xE0..=0xEF if continuation(trail) => &mut shapes.starts[1],
+                0xF0..=0xF4 if continuation(trail) => &mut shapes.starts[2],
+                0x80..=0xBF => {
+                    if continuation(trail) {
+                        shapes.continues_twice.insert(c as u32);
+                    }
+                    &mut shapes.continues
+                }
+                _ => continue,
+            };
+            set.insert(c as u32);
+        }
+        shapes
+    }
+
+    /// Whether `first` may start a UTF-8 sequence.
+    fn starts(&self, first: char) -> bool {
+        self.starts.iter().any(|set| set.contains(first as u32))
+    }
+
+    /// Whether `first`, then `next` (the character after it, if any), may
+    /// be UTF-8: a sequence of two bytes, then ASCII or another sequence; or
+    /// one of three or four, which `next` goes on with.
+    fn may_start(&self, first: char, next: Option<char>) -> bool {
+        let [two, three, four] = &self.starts;
+        let first = first as u32;
+        two.contains(first) && next.is_none_or(|next| next.is_ascii() || self.starts(next))
+            || three.contains(first)
+                && next.is_some_and(|next| self.continues.contains(next as u32))
+            || four.contains(first)
+                && next.is_some_and(|next| self.continues_twice.contains(next as u32))
+    }
+}
+
+/// The characters of the GBK pairs with `lead`, each with its pair. Every
+/// such pair reads as one character, so that a row is read in one go, not
+/// a pair at a time.
+fn gbk_row(lead: u8) -> Vec<(char, [u8; 2])> {
+    let trails: Vec<u8> = (0x40..=0xFEu8).filter(|&trail| trail != 0x7F).collect();
+    let bytes: Vec<u8> = trails.iter().flat_map(|&trail| [lead, trail]).collect();
+    let (text, malformed) = GBK.decode_without_bom_handling(&bytes);
+    if !malformed && text.chars().count() == trails.len() {
+        return text
+            .chars()
+            .zip(trails.iter().map(|&trail| [lead, trail]))
+            .collect();
+    }
+    trails
+        .into_iter()
+        .filter_map(|trail| Some((pair_char(GBK, [lead, trail])?, [lead, trail])))
+        .collect()
 }
 
 /// Whether `line` may be UTF-8 read as GBK or as Big5 (by either Big5
-/// codec): its first non-ASCII character must then be a UTF-8 lead byte
-/// and a continuation byte. Without this, every re-reading of `line` as
-/// UTF-8 from either is `None`, and is spared.
+/// codec): its first two non-ASCII characters must then have bytes in that
+/// encoding that may start UTF-8 (see [`Utf8Shapes`]). Without this, every
+/// re-reading of `line` as UTF-8 from either is `None`, and is spared.
 pub(super) fn may_be_utf8_as_legacy(line: &str) -> bool {
-    let Some(first) = line.chars().find(|c| !c.is_ascii()) else {
+    let mut chars = line.chars().skip_while(char::is_ascii);
+    let Some(first) = chars.next() else {
         return false;
     };
-    // The Python codec differs on symbols and kana only: an ideograph
-    // (nearly every line starts with one) needs no look at its table.
-    let python = || {
-        !crate::script::is_han(first)
-            && python_big5_table()
-                .get(&first)
-                .is_some_and(|&[lead, trail]| {
-                    (0xC2..=0xF4).contains(&lead) && (0x80..=0xBF).contains(&trail)
-                })
-    };
-    starts_utf8(first, GBK) || starts_utf8(first, BIG5) || python()
+    let next = chars.next();
+    [GBK, BIG5]
+        .into_iter()
+        .any(|legacy| Utf8Shapes::for_encoding(legacy).may_start(first, next))
 }
 
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.
@@ -73,7 +145,7 @@ pub(super) fn reencode(
     // then at its start.
     if right == UTF_8 && wrong != WINDOWS_1252 {
         let first = line.chars().find(|c| !c.is_ascii())?;
-        if !starts_utf8(first, wrong) {
+        if !Utf8Shapes::for_encoding(wrong).starts(first) {
             return None;
         }
     }
@@ -365,6 +437,90 @@ mod tests {
             }
         }
         assert!(standard > 13_000, "{standard}");
+    }
+
+    /// A row of GBK read in one go gives what each pair gives alone.
+    #[test]
+    fn gbk_rows_read_as_their_pairs() {
+        for lead in (0x81..=0xBFu8).chain(0xC2..=0xF4) {
+            let alone: Vec<(char, [u8; 2])> = (0x40..=0xFEu8)
+                .filter(|&trail| trail != 0x7F)
+                .filter_map(|trail| Some((pair_char(GBK, [lead, trail])?, [lead, trail])))
+                .collect();
+            assert_eq!(gbk_row(lead), alone, "{lead:#x}");
+        }
+    }
+
+    /// Bytes read by Python's Big5 codec: its own pairs, else the standard's.
+    fn python_big5_read(bytes: &[u8]) -> Option<String> {
+        let python: std::collections::HashMap<[u8; 2], char> = python_big5_table()
+            .iter()
+            .map(|(&c, &pair)| (pair, c))
+            .collect();
+        let mut text = String::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            if bytes[at] < 0x80 {
+                text.push(char::from(bytes[at]));
+                at += 1;
+                continue;
+            }
+            let pair = [bytes[at], *bytes.get(at + 1)?];
+            text.push(
+                python
+                    .get(&pair)
+                    .copied()
+                    .or_else(|| pair_char(BIG5, pair))?,
+            );
+            at += 2;
+        }
+        Some(text)
+    }
+
+    /// Every line of UTF-8 read as GBK, as Big5 or by Python's Big5 codec
+    /// is let through; most genuine lines are not.
+    #[test]
+    fn utf8_read_as_legacy_is_let_through() {
+        let labelled = include_str!("../../tests/data/spam/labelled.txt");
+        let seed = include_str!("../../data/examples/seed-page.txt");
+        let lines: Vec<&str> = labelled
+            .lines()
+            .filter_map(|line| Some(line.split_once('\t')?.1))
+            .chain(seed.lines())
+            .collect();
+        let mut garbled = [0; 3];
+        for line in &lines {
+            // Cut short too: a whole line of UTF-8 seldom reads as Big5.
+            let head: String = line.chars().take(4).collect();
+            for text in [*line, head.as_str()] {
+                let bytes = text.as_bytes();
+                let readings = [
+                    Some(GBK.decode_without_bom_handling(bytes))
+                        .filter(|(_, malformed)| !malformed)
+                        .map(|(read, _)| read.into_owned()),
+                    Some(BIG5.decode_without_bom_handling(bytes))
+                        .filter(|(_, malformed)| !malformed)
+                        .map(|(read, _)| read.into_owned()),
+                    python_big5_read(bytes),
+                ];
+                for (read, count) in readings.into_iter().zip(&mut garbled) {
+                    if let Some(read) = read.filter(|read| read != text) {
+                        assert!(may_be_utf8_as_legacy(&read), "{text} read as {read}");
+                        *count += 1;
+                    }
+                }
+            }
+        }
+        assert!(garbled.iter().all(|&n| n > 100), "{garbled:?}");
+        let genuine = lines
+            .iter()
+            .filter(|line| !may_be_utf8_as_legacy(line))
+            .count();
+        assert!(
+            genuine * 10 > lines.len() * 9,
+            "{genuine} of {}",
+            lines.len()
+        );
     }
 
     /// A head is encoded into the buffer as the whole line is into a

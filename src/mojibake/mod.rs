@@ -341,10 +341,9 @@ fn exact_repairs<'a>(
 /// genuine prose and verse.
 fn may_be_legacy_misreading(line: &str) -> bool {
     let some_survive = |marks: u32| {
-        kinds()
-            .iter()
-            .filter(|kind| !kind.is_utf8_as_legacy())
-            .any(|kind| marks_survive(marks, kind))
+        lost_marks().iter().any(|&(wrong, right, lost)| {
+            (right != UTF_8 || wrong == WINDOWS_1252) && marks & lost == 0
+        })
     };
     // Prose and verse mostly end with a mark: that one is enough, and
     // cheaper than a search of the line.
@@ -375,10 +374,18 @@ fn marks_survive(marks: u32, kind: &Kind) -> bool {
     if kind.is_utf8_as_legacy() {
         return true;
     }
-    // For each kind, a bit for each mark that its re-reading turns into
-    // something else: found once.
+    let lost = lost_marks()
+        .iter()
+        .find(|&&(wrong, right, _)| wrong == kind.wrong && right == kind.right)
+        .map_or(0, |&(.., lost)| lost);
+    marks & lost == 0
+}
+
+/// For each kind, a bit for each mark that its re-reading turns into
+/// something else: found once.
+fn lost_marks() -> &'static [(&'static Encoding, &'static Encoding, u32)] {
     static LOST: OnceLock<Vec<(&'static Encoding, &'static Encoding, u32)>> = OnceLock::new();
-    let lost = LOST.get_or_init(|| {
+    LOST.get_or_init(|| {
         kinds()
             .iter()
             .map(|kind| {
@@ -394,12 +401,7 @@ fn marks_survive(marks: u32, kind: &Kind) -> bool {
                 (kind.wrong, kind.right, lost)
             })
             .collect()
-    });
-    let lost = lost
-        .iter()
-        .find(|&&(wrong, right, _)| wrong == kind.wrong && right == kind.right)
-        .map_or(0, |&(.., lost)| lost);
-    marks & lost == 0
+    })
 }
 
 /// The [`SENTENCE_MARKS`] that `line` holds, a bit for each.

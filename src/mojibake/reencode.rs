@@ -15,6 +15,7 @@ use encoding_rs::{DecoderResult, EncoderResult, Encoding, BIG5, GBK, UTF_8, WIND
 
 use crate::convert::CharSet;
 use crate::hash::IntMap;
+use crate::unicode::char_at;
 
 /// The characters whose two bytes in a legacy encoding (GBK, or Big5 by
 /// either codec) can stand where UTF-8 read as that encoding has them: a
@@ -24,8 +25,10 @@ use crate::hash::IntMap;
 /// two tables spares most lines an encoding.
 struct Utf8Shapes {
     /// A lead byte of a sequence of two, three and four bytes, then a
-    /// continuation byte.
+    /// continuation byte...
     starts: [CharSet; 3],
+    /// ...and of any of them.
+    any_start: CharSet,
     /// A continuation byte first.
     continues: CharSet,
     /// Two continuation bytes.
@@ -60,6 +63,7 @@ impl Utf8Shapes {
     fn of(pairs: impl Iterator<Item = (char, [u8; 2])>) -> Utf8Shapes {
         let mut shapes = Utf8Shapes {
             starts: Default::default(),
+            any_start: CharSet::default(),
             continues: CharSet::default(),
             continues_twice: CharSet::default(),
         };
@@ -78,13 +82,16 @@ impl Utf8Shapes {
                 _ => continue,
             };
             set.insert(c as u32);
+            if (0xC2..=0xF4).contains(&lead) {
+                shapes.any_start.insert(c as u32);
+            }
         }
         shapes
     }
 
     /// Whether `first` may start a UTF-8 sequence.
     fn starts(&self, first: char) -> bool {
-        self.starts.iter().any(|set| set.contains(first as u32))
+        self.any_start.contains(first as u32)
     }
 
     /// Whether `first`, then `next` (the character after it, if any), may
@@ -125,14 +132,22 @@ fn gbk_row(lead: u8) -> Vec<(char, [u8; 2])> {
 /// encoding that may start UTF-8 (see [`Utf8Shapes`]). Without this, every
 /// re-reading of `line` as UTF-8 from either is `None`, and is spared.
 pub(super) fn may_be_utf8_as_legacy(line: &str) -> bool {
-    let mut chars = line.chars().skip_while(char::is_ascii);
-    let Some(first) = chars.next() else {
+    let Some(at) = line.bytes().position(|byte| !byte.is_ascii()) else {
         return false;
     };
-    let next = chars.next();
-    [GBK, BIG5]
-        .into_iter()
-        .any(|legacy| Utf8Shapes::for_encoding(legacy).may_start(first, next))
+    let (gbk, big5) = (
+        Utf8Shapes::for_encoding(GBK),
+        Utf8Shapes::for_encoding(BIG5),
+    );
+    let (code, len) = char_at(line, at);
+    if !gbk.any_start.contains(code) && !big5.any_start.contains(code) {
+        return false;
+    }
+    let Some(first) = char::from_u32(code) else {
+        return false;
+    };
+    let next = line[at + len..].chars().next();
+    gbk.may_start(first, next) || big5.may_start(first, next)
 }
 
 /// `line` encoded with `wrong` and decoded with `right`, if both are exact.

@@ -218,7 +218,8 @@ impl<R: Read> LineReader<R> {
     }
 }
 
-/// Writes the cleaned `lines` in order and adds up what was done to them.
+/// Writes the cleaned `batch` in order, in one vectored write (the lines
+/// are not copied into a buffer first), and adds up what was done to them.
 fn write_lines(
     writer: &mut impl Write,
     options: &JsonlOptions,
@@ -226,29 +227,49 @@ fn write_lines(
     batch: &Batch,
     results: Vec<LineResult>,
 ) -> Result<(), JsonlError> {
-    for (result, (number, range)) in results.into_iter().zip(&batch.lines) {
-        let (number, raw) = (*number, batch.line(range));
+    let mut slices = Vec::with_capacity(results.len());
+    for (result, (number, range)) in results.iter().zip(&batch.lines) {
         summary.add(&result.counts);
         if let Some(name) = &options.explain {
             crate::explain(&format!("{name}:{number}"), &result.dropped);
         }
-        if let Some(why) = result.malformed {
+        if let Some(why) = &result.malformed {
             summary.malformed += 1;
             if summary.malformed_lines.len() < 100 {
-                summary.malformed_lines.push(number);
+                summary.malformed_lines.push(*number);
             }
             if options.on_error == OnError::Fail {
-                return Err(JsonlError::Malformed { line: number, why });
+                write_all_vectored(writer, &mut slices).map_err(JsonlError::Write)?;
+                return Err(JsonlError::Malformed {
+                    line: *number,
+                    why: why.clone(),
+                });
             }
         }
-        match result.output {
-            Output::Raw => writer.write_all(raw),
-            Output::Line(line) => writer
-                .write_all(&line)
-                .and_then(|()| writer.write_all(b"\n")),
-            Output::Nothing => Ok(()),
+        let bytes = match &result.output {
+            Output::Raw => batch.line(range),
+            Output::Line(line) => line,
+            Output::Nothing => continue,
+        };
+        slices.push(io::IoSlice::new(bytes));
+    }
+    write_all_vectored(writer, &mut slices).map_err(JsonlError::Write)
+}
+
+/// Writes all of `slices`, as `Write::write_all_vectored` (not yet stable)
+/// would.
+fn write_all_vectored(
+    writer: &mut impl Write,
+    mut slices: &mut [io::IoSlice<'_>],
+) -> io::Result<()> {
+    io::IoSlice::advance_slices(&mut slices, 0);
+    while !slices.is_empty() {
+        match writer.write_vectored(slices) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(written) => io::IoSlice::advance_slices(&mut slices, written),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
-        .map_err(JsonlError::Write)?;
     }
     Ok(())
 }
@@ -257,7 +278,7 @@ fn write_lines(
 enum Output {
     /// The line as it was (blank, or malformed and kept).
     Raw,
-    /// A cleaned record, without its newline.
+    /// A cleaned record, with its newline.
     Line(Vec<u8>),
     /// Nothing (malformed and dropped, or a spam document).
     Nothing,
@@ -418,7 +439,10 @@ fn clean_record(
     let counts = &mut result.counts;
     let Some((span, text)) = record.field else {
         counts.without_field += 1;
-        return Some(record.line.as_bytes().to_vec());
+        let mut line = Vec::with_capacity(record.line.len() + 1);
+        line.extend_from_slice(record.line.as_bytes());
+        line.push(b'\n');
+        return Some(line);
     };
     let cleaned = cleaner.clean(&text);
     let report = cleaned.report;
@@ -445,10 +469,11 @@ fn clean_record(
     }
     counts.cleaned += 1;
     let line = record.line.as_bytes();
-    let mut spliced = Vec::with_capacity(line.len() + out.len() / 4);
+    let mut spliced = Vec::with_capacity(line.len() + out.len() / 4 + 1);
     spliced.extend_from_slice(&line[..span.start]);
     write_json_string(&mut spliced, &out);
     spliced.extend_from_slice(&line[span.end..]);
+    spliced.push(b'\n');
     Some(spliced)
 }
 

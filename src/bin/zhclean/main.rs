@@ -330,51 +330,66 @@ const STDOUT_BUFFER: usize = 1 << 20;
 /// Standard output for the cleaned text. A terminal gets it through
 /// `Stdout`, a few kilobytes at a time. Elsewhere (a file, a pipe) it goes
 /// in large writes straight to the file descriptor: `Stdout` looks for the
-/// last line end in every write and copies what follows it.
-fn stdout_writer(lock: io::StdoutLock<'static>) -> io::BufWriter<Box<dyn Write>> {
+/// last line end in every write and copies what follows it. A batch of
+/// JSON Lines records, written as one vectored write, is not copied at all.
+fn stdout_writer(lock: io::StdoutLock<'static>) -> StdoutWriter {
     use std::io::IsTerminal;
     if lock.is_terminal() {
-        return io::BufWriter::new(Box::new(lock));
+        return StdoutWriter {
+            buffer: io::BufWriter::new(Box::new(lock)),
+            _lock: None,
+        };
     }
-    io::BufWriter::with_capacity(STDOUT_BUFFER, unbuffered(lock))
-}
-
-/// Standard output's file descriptor, held while the lock keeps anything
-/// else from writing to it.
-#[cfg(unix)]
-fn unbuffered(lock: io::StdoutLock<'static>) -> Box<dyn Write> {
-    use std::os::fd::AsFd;
-    match lock.as_fd().try_clone_to_owned() {
-        Ok(fd) => Box::new(Locked {
-            file: File::from(fd),
-            _lock: lock,
-        }),
-        Err(_) => Box::new(lock),
+    match unbuffered(&lock) {
+        Some(file) => StdoutWriter {
+            buffer: io::BufWriter::with_capacity(STDOUT_BUFFER, file),
+            _lock: Some(lock),
+        },
+        None => StdoutWriter {
+            buffer: io::BufWriter::with_capacity(STDOUT_BUFFER, Box::new(lock)),
+            _lock: None,
+        },
     }
 }
 
-#[cfg(not(unix))]
-fn unbuffered(lock: io::StdoutLock<'static>) -> Box<dyn Write> {
-    Box::new(lock)
+/// Standard output, buffered; its lock held while a duplicate of its file
+/// descriptor is written, so that nothing else writes to it. The buffer is
+/// dropped (flushed) before the lock.
+struct StdoutWriter {
+    buffer: io::BufWriter<Box<dyn Write>>,
+    _lock: Option<io::StdoutLock<'static>>,
 }
 
-/// A duplicate of standard output's descriptor, written while its lock is
-/// held.
-#[cfg(unix)]
-struct Locked {
-    file: File,
-    _lock: io::StdoutLock<'static>,
-}
-
-#[cfg(unix)]
-impl Write for Locked {
+impl Write for StdoutWriter {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.file.write(bytes)
+        self.buffer.write(bytes)
+    }
+
+    fn write_vectored(&mut self, slices: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.buffer.write_vectored(slices)
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.buffer.write_all(bytes)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        self.buffer.flush()
     }
+}
+
+/// A duplicate of standard output's file descriptor: a `File`, whose
+/// vectored writes go to the system whole.
+#[cfg(unix)]
+fn unbuffered(lock: &io::StdoutLock<'static>) -> Option<Box<dyn Write>> {
+    use std::os::fd::AsFd;
+    let fd = lock.as_fd().try_clone_to_owned().ok()?;
+    Some(Box::new(File::from(fd)))
+}
+
+#[cfg(not(unix))]
+fn unbuffered(_: &io::StdoutLock<'static>) -> Option<Box<dyn Write>> {
+    None
 }
 
 fn clean_one(

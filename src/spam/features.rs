@@ -248,17 +248,30 @@ fn is_mobile(digits: &[u8]) -> bool {
 }
 
 /// `qq`, `vx`, `wx`, `v:` or `微信(号)` followed by an id of letters and
-/// digits (five or more, some digits).
+/// digits (five or more, some digits). Each marker is taken where a search
+/// for it alone would find it (leftmost, not overlapping the one before),
+/// all of them in one pass over the places where one may start.
 fn has_id(text: &str) -> bool {
-    ["qq", "vx", "wx", "v:", "v：", "微信"]
-        .iter()
-        .any(|marker| {
-            text.match_indices(marker).any(|(at, m)| {
-                let rest = text[at + m.len()..].trim_start_matches([':', '：', '号']);
-                let id = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
-                id >= 5 && rest.bytes().take(id).any(|b| b.is_ascii_digit())
-            })
+    const MARKERS: [&str; 6] = ["qq", "vx", "wx", "v:", "v：", "微信"];
+    let bytes = text.as_bytes();
+    let id_after = |end: usize| {
+        let rest = text[end..].trim_start_matches([':', '：', '号']);
+        let id = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        id >= 5 && rest.bytes().take(id).any(|b| b.is_ascii_digit())
+    };
+    // Where each marker's last match ended.
+    let mut free = [0; MARKERS.len()];
+    let starts = memchr::memchr3_iter(b'q', b'v', b'w', bytes)
+        .chain(memchr::memmem::find_iter(bytes, "微信"));
+    starts.into_iter().any(|at| {
+        MARKERS.iter().zip(&mut free).any(|(marker, free)| {
+            let found = at >= *free && bytes[at..].starts_with(marker.as_bytes());
+            if found {
+                *free = at + marker.len();
+            }
+            found && id_after(at + marker.len())
         })
+    })
 }
 
 #[cfg(test)]
@@ -277,6 +290,42 @@ mod tests {
             term,
             count: 1,
         }
+    }
+
+    /// `has_id` finds what a search for each marker in turn finds.
+    #[test]
+    fn ids_are_found_as_a_search_for_each_marker_finds_them() {
+        let model = |text: &str| {
+            ["qq", "vx", "wx", "v:", "v：", "微信"]
+                .iter()
+                .any(|marker| {
+                    text.match_indices(marker).any(|(at, m)| {
+                        let rest = text[at + m.len()..].trim_start_matches([':', '：', '号']);
+                        let id = rest.bytes().take_while(u8::is_ascii_alphanumeric).count();
+                        id >= 5 && rest.bytes().take(id).any(|b| b.is_ascii_digit())
+                    })
+                })
+        };
+        let labelled = include_str!("../../tests/data/spam/labelled.txt");
+        let mut texts: Vec<String> = labelled.lines().map(|line| line.to_lowercase()).collect();
+        texts.extend(
+            [
+                "qqq:12345",
+                "qqq12345",
+                "加qq:2457813690",
+                "vv:abc12",
+                "微信微信号ab123",
+                "wx",
+                "v：x1234",
+            ]
+            .map(String::from),
+        );
+        let mut found = 0;
+        for text in &texts {
+            assert_eq!(has_id(text), model(text), "{text}");
+            found += usize::from(model(text));
+        }
+        assert!(found >= 10, "{found}");
     }
 
     #[test]

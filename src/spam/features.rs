@@ -44,7 +44,7 @@ pub(crate) struct LineFeatures<'a> {
     pub(crate) hit_share: f64,
     pub(crate) items: usize,
     /// Contact bait; looked for only where it can change the outcome (see
-    /// [`LineFeatures::may_have_contacts`]).
+    /// [`LineFeatures::contacts_bound`]).
     pub(crate) contacts: Vec<&'static str>,
     pub(crate) sentence_punctuation: bool,
     pub(crate) context: Context,
@@ -61,7 +61,6 @@ pub(crate) struct Context {
 }
 
 /// The most contact bait can add to a score.
-pub(crate) const MAX_CONTACTS: f64 = 3.0 * PER_CONTACT;
 
 impl<'a> LineFeatures<'a> {
     /// The features of a scanned line with its lexicon `hits`; contact bait
@@ -98,9 +97,17 @@ impl<'a> LineFeatures<'a> {
         }
     }
 
-    /// Whether the line may hold contact bait (a digit or a dot).
-    pub(crate) fn may_have_contacts(line: &LineScan) -> bool {
-        line.flags & flag::CONTACT != 0
+    /// The most that contact bait in `line` can add to its score, from
+    /// what each kind needs (see [`contacts`]): a dot for a site, eleven
+    /// digits for a phone number, a digit and a marker for an id.
+    pub(crate) fn contacts_bound(line: &LineScan) -> f64 {
+        if line.flags & flag::CONTACT == 0 {
+            return 0.0;
+        }
+        let site = line.flags & flag::DOT != 0;
+        let phone = line.digits >= 11;
+        let id = line.digits > 0 && line.flags & flag::ID_MARKER != 0;
+        PER_CONTACT * (usize::from(site) + usize::from(phone) + usize::from(id)) as f64
     }
 
     /// Looks for contact bait in `folded`, the line's folded form.
@@ -348,8 +355,36 @@ mod tests {
         let line = scanned(line);
         let score = LineFeatures::new(&line, vec![hit("百家乐")], Context::default()).score();
         assert!(score < 0.0, "{score}");
-        assert!(LineFeatures::may_have_contacts(&line));
-        assert!(!LineFeatures::may_have_contacts(&scanned("加微信有惊喜")));
+        // Two digits: no phone number, no id without a marker.
+        assert_eq!(LineFeatures::contacts_bound(&line), 0.0);
+        assert_eq!(LineFeatures::contacts_bound(&scanned("加微信有惊喜")), 0.0);
+        let bait = scanned("加微信 139 1234 5678 或 www.example.com");
+        assert_eq!(LineFeatures::contacts_bound(&bait), 3.0 * PER_CONTACT);
+    }
+
+    /// The bound holds: no line's contact bait weighs more.
+    #[test]
+    fn contact_bait_stays_within_its_bound() {
+        let table = CharTable::build(Default::default(), Default::default());
+        let labelled = include_str!("../../tests/data/spam/labelled.txt");
+        let seed = include_str!("../../data/examples/seed-page.txt");
+        let (mut with_bait, mut spared) = (0, 0);
+        for text in labelled.lines().chain(seed.lines()) {
+            for line in table.scan(text).0 {
+                let mut folded = String::new();
+                crate::spam::lexicon::fold_into(
+                    &text[line.start..line.end],
+                    crate::script::ScriptTables::get(),
+                    &mut folded,
+                );
+                let found = contacts(&folded).len();
+                let bound = LineFeatures::contacts_bound(&line);
+                assert!(PER_CONTACT * found as f64 <= bound, "{text}");
+                with_bait += usize::from(found > 0);
+                spared += usize::from(line.flags & flag::CONTACT != 0 && bound < 3.0 * PER_CONTACT);
+            }
+        }
+        assert!(with_bait >= 30 && spared > 1000, "{with_bait} {spared}");
     }
 
     #[test]

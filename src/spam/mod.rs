@@ -32,7 +32,7 @@ use serde::Serialize;
 use crate::hash::IntMap;
 use crate::script::ScriptCounts;
 
-use features::{Context, LineFeatures, MAX_CONTACTS};
+use features::{Context, LineFeatures};
 use lexicon::{ChromePhrases, Lexicon};
 use scan::{CharTable, LineScan};
 
@@ -274,10 +274,9 @@ impl SpamFilter {
             // (each needs an anchor of its own) and contact bait.
             let mut features = LineFeatures::new(line, Vec::new(), context);
             let line_anchors = line.anchors(&anchors);
-            let may_have_contacts = LineFeatures::may_have_contacts(line);
-            let best = features.score()
-                + LineFeatures::lexicon_bound(line_anchors.len())
-                + if may_have_contacts { MAX_CONTACTS } else { 0.0 };
+            let contacts = LineFeatures::contacts_bound(line);
+            let best =
+                features.score() + LineFeatures::lexicon_bound(line_anchors.len()) + contacts;
             if chrome.is_none() && (!self.drop_spam || best < self.threshold) {
                 continue;
             }
@@ -286,7 +285,7 @@ impl SpamFilter {
                 features.add_hits(line, self.lexicon.hits(found));
             }
             let mut score = features.score();
-            if may_have_contacts && (chrome.is_some() || score + MAX_CONTACTS >= self.threshold) {
+            if contacts > 0.0 && (chrome.is_some() || score + contacts >= self.threshold) {
                 features.look_for_contacts(folded.get());
                 score = features.score();
             }

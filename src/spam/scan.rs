@@ -44,6 +44,11 @@ pub(crate) mod flag {
     pub(crate) const BREADCRUMB: u32 = 1 << 25;
     /// Folds to a digit or a dot: a line without one has no contact bait.
     pub(crate) const CONTACT: u32 = 1 << 26;
+    /// Folds to a dot: a line without one names no site.
+    pub(crate) const DOT: u32 = 1 << 30;
+    /// Folds to the first character of a marker of a contact id (`q`,
+    /// `v`, `w`, `微`).
+    pub(crate) const ID_MARKER: u32 = 1 << 31;
     /// Its folded form is another character.
     pub(crate) const FOLDS: u32 = 1 << 27;
     /// Folds to a character lexicon entries are anchored on, whose slot is
@@ -52,18 +57,22 @@ pub(crate) mod flag {
     pub(crate) const ANCHOR_SLOT: u32 = ANCHOR - 1;
 }
 
-/// Four counters of 8 bits in the high half of a table entry, added for
+/// Five counters of 6 bits in the high half of a table entry, added for
 /// each character in one go: Traditional-only, Simplified-only, letters,
-/// non-blank characters.
+/// non-blank characters, digits.
 #[derive(Debug, Default)]
 struct Lanes {
     packed: u64,
-    totals: [usize; 4],
+    totals: [usize; LANES],
 }
+
+/// How many counters [`Lanes`] has, and the bits of each.
+const LANES: usize = 5;
+const LANE_BITS: u32 = 6;
 
 impl Lanes {
     /// Characters a lane can count before it must be spilled.
-    const CAPACITY: usize = 255;
+    const CAPACITY: usize = (1 << LANE_BITS) - 1;
 
     #[inline]
     fn add(&mut self, entry: u64) {
@@ -71,8 +80,8 @@ impl Lanes {
     }
 
     fn spill(&mut self) {
-        for (i, total) in self.totals.iter_mut().enumerate() {
-            *total += ((self.packed >> (8 * i)) & 0xFF) as usize;
+        for (i, total) in (0..).zip(self.totals.iter_mut()) {
+            *total += ((self.packed >> (LANE_BITS * i)) & Lanes::CAPACITY as u64) as usize;
         }
         self.packed = 0;
     }
@@ -84,13 +93,14 @@ const SENTINEL: u64 = flag::ANCHOR as u64;
 
 /// A table entry: the flags, and the lanes they count in.
 fn with_lanes(info: u32) -> u64 {
-    let lane = |bit: u32, i: u32| u64::from(info & bit != 0) << (32 + 8 * i);
-    let non_blank = u64::from(info & flag::BLANK == 0) << (32 + 24);
+    let lane = |counted: bool, i: u32| u64::from(counted) << (32 + LANE_BITS * i);
+    let digit = info & flag::CONTACT != 0 && info & flag::DOT == 0;
     u64::from(info)
-        | lane(flag::TRADITIONAL, 0)
-        | lane(flag::SIMPLIFIED, 1)
-        | lane(flag::LETTER, 2)
-        | non_blank
+        | lane(info & flag::TRADITIONAL != 0, 0)
+        | lane(info & flag::SIMPLIFIED != 0, 1)
+        | lane(info & flag::LETTER != 0, 2)
+        | lane(info & flag::BLANK == 0, 3)
+        | lane(digit, 4)
 }
 
 /// The character table of one spam filter (its lexicon anchors and chrome
@@ -156,6 +166,8 @@ pub(crate) struct LineScan {
     pub(crate) folded_chars: usize,
     /// Letters and digits (for the share of the line in lexicon entries).
     pub(crate) letters: usize,
+    /// Characters that fold to an ASCII digit (for contact bait).
+    pub(crate) digits: usize,
     /// Non-empty items between separators, counted only in a line without
     /// sentence punctuation (a list of items is none); else 0.
     pub(crate) items: usize,
@@ -290,6 +302,12 @@ impl CharTable {
         }
         if folded.is_ascii_digit() || folded == '.' {
             info |= flag::CONTACT;
+        }
+        if folded == '.' {
+            info |= flag::DOT;
+        }
+        if matches!(folded, 'q' | 'v' | 'w' | '微') {
+            info |= flag::ID_MARKER;
         }
         if keeps_in_key(folded) {
             info |= flag::KEY;
@@ -428,7 +446,7 @@ impl CharTable {
     /// on its own, the loop for a character of CJK is some twenty
     /// instructions.
     #[inline(never)]
-    fn scan_line(&self, line: &str, anchors: &mut Vec<usize>) -> (u32, [usize; 4]) {
+    fn scan_line(&self, line: &str, anchors: &mut Vec<usize>) -> (u32, [usize; LANES]) {
         let mut flags = 0;
         let mut lanes = Lanes::default();
         let mut at = 0;
@@ -485,16 +503,17 @@ impl CharTable {
 
     /// Completes `line` from its `text` and counter `totals`: the counts,
     /// and what only some lines need, in a second look at those.
-    fn finish(&self, text: &str, totals: [usize; 4], line: &mut LineScan, anchors: usize) {
+    fn finish(&self, text: &str, totals: [usize; LANES], line: &mut LineScan, anchors: usize) {
         line.end = line.start + text.len();
         line.anchors_end = anchors;
-        let [traditional, simplified, letters, folded_chars] = totals;
+        let [traditional, simplified, letters, folded_chars, digits] = totals;
         line.script = ScriptCounts {
             traditional,
             simplified,
         };
         line.letters = letters;
         line.folded_chars = folded_chars;
+        line.digits = digits;
         if folded_chars == 0 {
             return;
         }
@@ -586,12 +605,12 @@ mod tests {
             .chain(labelled.lines())
             .chain([long.as_str(), "", "a𠀀網"])
         {
-            let (mut flags, mut totals, mut expected) = (0, [0; 4], Vec::new());
+            let (mut flags, mut totals, mut expected) = (0, [0; LANES], Vec::new());
             for (at, c) in line.char_indices() {
                 let entry = table.entry(c);
                 flags |= entry as u32;
-                for (i, total) in totals.iter_mut().enumerate() {
-                    *total += ((entry >> (32 + 8 * i)) & 0xFF) as usize;
+                for (i, total) in (0..).zip(totals.iter_mut()) {
+                    *total += ((entry >> (32 + LANE_BITS * i)) & Lanes::CAPACITY as u64) as usize;
                 }
                 if entry as u32 & flag::ANCHOR != 0 {
                     expected.push(at);

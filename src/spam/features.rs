@@ -60,8 +60,6 @@ pub(crate) struct Context {
     pub(crate) repeated: bool,
 }
 
-/// The most contact bait can add to a score.
-
 impl<'a> LineFeatures<'a> {
     /// The features of a scanned line with its lexicon `hits`; contact bait
     /// is added by [`LineFeatures::look_for_contacts`].

@@ -484,16 +484,23 @@ impl CharTable {
     /// start one (`如`, `关`, `网`) hold none, and are spared their key.
     fn holds_within(&self, line: &str) -> bool {
         let openings = &self.chrome.within_openings;
+        let key = |c: char| self.fold(c).map(|f| f.to_ascii_lowercase());
         let mut keys = line
             .chars()
-            .filter(|&c| self.info(c) & flag::KEY != 0)
-            .filter_map(|c| self.fold(c).map(|f| f.to_ascii_lowercase()))
+            .map(|c| (c, self.info(c)))
+            .filter(|&(_, info)| info & flag::KEY != 0)
             .peekable();
-        while let Some(first) = keys.next() {
+        while let Some((c, info)) = keys.next() {
+            // Only a character that may start such a phrase opens one.
+            if info & flag::CHROME_WITHIN == 0 {
+                continue;
+            }
+            let Some(first) = key(c) else {
+                continue;
+            };
+            let second = keys.peek().and_then(|&(c, _)| key(c));
             if openings.contains(&opening(first, None))
-                || keys
-                    .peek()
-                    .is_some_and(|&second| openings.contains(&opening(first, Some(second))))
+                || second.is_some_and(|second| openings.contains(&opening(first, Some(second))))
             {
                 return true;
             }

@@ -484,25 +484,31 @@ impl CharTable {
     /// start one (`如`, `关`, `网`) hold none, and are spared their key.
     fn holds_within(&self, line: &str) -> bool {
         let openings = &self.chrome.within_openings;
-        let key = |c: char| self.fold(c).map(|f| f.to_ascii_lowercase());
-        let mut keys = line
-            .chars()
-            .map(|c| (c, self.info(c)))
-            .filter(|&(_, info)| info & flag::KEY != 0)
-            .peekable();
-        while let Some((c, info)) = keys.next() {
-            // Only a character that may start such a phrase opens one.
-            if info & flag::CHROME_WITHIN == 0 {
+        // The key character of the last character that may start a phrase,
+        // while the next key character is looked for.
+        let mut first: Option<char> = None;
+        for c in line.chars() {
+            let info = self.info(c);
+            if info & flag::KEY == 0 {
                 continue;
             }
-            let Some(first) = key(c) else {
+            // Only a character that may start such a phrase opens one.
+            if first.is_none() && info & flag::CHROME_WITHIN == 0 {
+                continue;
+            }
+            let Some(key) = self.fold(c).map(|f| f.to_ascii_lowercase()) else {
                 continue;
             };
-            let second = keys.peek().and_then(|&(c, _)| key(c));
-            if openings.contains(&opening(first, None))
-                || second.is_some_and(|second| openings.contains(&opening(first, Some(second))))
-            {
-                return true;
+            if let Some(first) = first.take() {
+                if openings.contains(&opening(first, Some(key))) {
+                    return true;
+                }
+            }
+            if info & flag::CHROME_WITHIN != 0 {
+                if openings.contains(&opening(key, None)) {
+                    return true;
+                }
+                first = Some(key);
             }
         }
         false

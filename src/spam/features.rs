@@ -266,9 +266,9 @@ fn has_id(text: &str) -> bool {
     };
     // Where each marker's last match ended.
     let mut free = [0; MARKERS.len()];
-    let starts = memchr::memchr3_iter(b'q', b'v', b'w', bytes)
+    let mut starts = memchr::memchr3_iter(b'q', b'v', b'w', bytes)
         .chain(memchr::memmem::find_iter(bytes, "微信"));
-    starts.into_iter().any(|at| {
+    starts.any(|at| {
         MARKERS.iter().zip(&mut free).any(|(marker, free)| {
             let found = at >= *free && bytes[at..].starts_with(marker.as_bytes());
             if found {

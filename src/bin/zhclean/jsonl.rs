@@ -78,7 +78,6 @@ const BATCH_BYTES: usize = 16 << 20;
 const READ_BYTES: usize = 256 << 10;
 
 /// Lines of the input in one buffer: no allocation and no copy for each.
-#[derive(Default)]
 struct Batch {
     bytes: Vec<u8>,
     /// Each line's number and where it stands in `bytes`, with its `\n`.

@@ -20,9 +20,9 @@ use crate::unicode::char_at;
 /// The characters whose two bytes in a legacy encoding (GBK, or Big5 by
 /// either codec) can stand where UTF-8 read as that encoding has them: a
 /// lead byte then a continuation byte at the start of a sequence, one or two
-/// continuation bytes after a lead. The first two non-ASCII characters of
-/// UTF-8 read so always fit; those of genuine text seldom, and a look at
-/// two tables spares most lines an encoding.
+/// continuation bytes after a lead. The first non-ASCII character of UTF-8
+/// read so, and the character after it, always fit; those of genuine text
+/// seldom, and a look at a few tables spares most lines an encoding.
 struct Utf8Shapes {
     /// A lead byte of a sequence of two, three and four bytes, then a
     /// continuation byte...
@@ -128,8 +128,9 @@ fn gbk_row(lead: u8) -> Vec<(char, [u8; 2])> {
 }
 
 /// Whether `line` may be UTF-8 read as GBK or as Big5 (by either Big5
-/// codec): its first two non-ASCII characters must then have bytes in that
-/// encoding that may start UTF-8 (see [`Utf8Shapes`]). Without this, every
+/// codec): its first non-ASCII character, and the character after it,
+/// must then have bytes in that encoding that may start UTF-8 (see
+/// [`Utf8Shapes`]). Without this, every
 /// re-reading of `line` as UTF-8 from either is `None`, and is spared.
 pub(super) fn may_be_utf8_as_legacy(line: &str) -> bool {
     let Some(at) = line.bytes().position(|byte| !byte.is_ascii()) else {

@@ -47,12 +47,14 @@ impl Utf8Shapes {
                 Utf8Shapes::of(leads.flat_map(gbk_row))
             })
         } else {
-            // The pairs the two codecs write (see `write_big5`).
+            // The pairs the two codecs write (see `write_big5`): those of
+            // the table's two parts, read directly.
             BIG5_SHAPES.get_or_init(|| {
                 let table = Big5Table::get();
-                let whatwg = (0..=0xFFFFu32)
-                    .filter_map(char::from_u32)
-                    .filter_map(|c| Some((c, table.pair(c)?)));
+                let whatwg = (0..)
+                    .zip(table.bmp.iter())
+                    .filter(|&(_, &pair)| pair != 0)
+                    .filter_map(|(code, &pair)| Some((char::from_u32(code)?, pair.to_be_bytes())));
                 let other = table.other.iter().map(|(&c, &pair)| (c, pair));
                 let python = python_big5_table().iter().map(|(&c, &pair)| (c, pair));
                 Utf8Shapes::of(whatwg.chain(other).chain(python))
@@ -130,8 +132,8 @@ fn gbk_row(lead: u8) -> Vec<(char, [u8; 2])> {
 /// Whether `line` may be UTF-8 read as GBK or as Big5 (by either Big5
 /// codec): its first non-ASCII character, and the character after it,
 /// must then have bytes in that encoding that may start UTF-8 (see
-/// [`Utf8Shapes`]). Without this, every
-/// re-reading of `line` as UTF-8 from either is `None`, and is spared.
+/// [`Utf8Shapes`]). Without this, every re-reading of `line` as UTF-8 from
+/// either is `None`, and is spared.
 pub(super) fn may_be_utf8_as_legacy(line: &str) -> bool {
     let Some(at) = line.bytes().position(|byte| !byte.is_ascii()) else {
         return false;

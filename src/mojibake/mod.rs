@@ -132,8 +132,14 @@ impl Kind {
     /// UTF-8 read as GBK or as Big5: a character of the text straddles
     /// the characters of the misreading.
     fn is_utf8_as_legacy(&self) -> bool {
-        self.right == UTF_8 && self.wrong != WINDOWS_1252
+        is_utf8_as_legacy(self.wrong, self.right)
     }
+}
+
+/// Whether a re-reading with `wrong` and `right` is of UTF-8 read as GBK or
+/// Big5.
+fn is_utf8_as_legacy(wrong: &'static Encoding, right: &'static Encoding) -> bool {
+    right == UTF_8 && wrong != WINDOWS_1252
 }
 
 /// Every way of going wrong that is tried.
@@ -336,14 +342,14 @@ fn exact_repairs<'a>(
 
 /// Whether a re-reading of `line` between legacy encodings may be exact.
 /// A line with a sentence mark that every such re-reading would lose (see
-/// [`marks_survive`]), and whose first character no UTF-8 could have been
-/// read as ([`may_be_utf8_as_legacy`]), is no misreading at all: most
+/// [`marks_survive`]) is no such misreading, and, if no UTF-8 could have
+/// been read as it either ([`may_be_utf8_as_legacy`]), none at all: most
 /// genuine prose and verse.
 fn may_be_legacy_misreading(line: &str) -> bool {
     let some_survive = |marks: u32| {
-        lost_marks().iter().any(|&(wrong, right, lost)| {
-            (right != UTF_8 || wrong == WINDOWS_1252) && marks & lost == 0
-        })
+        lost_marks()
+            .iter()
+            .any(|&(wrong, right, lost)| !is_utf8_as_legacy(wrong, right) && marks & lost == 0)
     };
     // Prose and verse mostly end with a mark: that one is enough, and
     // cheaper than a search of the line.

@@ -301,6 +301,11 @@ impl ChromePhrases {
     /// The characters chrome phrases and counter words start with.
     pub(crate) fn starts(&self) -> ChromeStarts {
         let first = |phrase: &String| phrase.chars().next();
+        // The first two characters; a phrase of one, any second.
+        let opening_of = |phrase: &String| {
+            let mut chars = phrase.chars();
+            Some(opening(chars.next()?, chars.next()))
+        };
         ChromeStarts {
             start: self
                 .exact
@@ -321,19 +326,9 @@ impl ChromePhrases {
                     let mut chars = phrase.chars();
                     Some(opening(chars.next()?, Some(chars.next().unwrap_or('\0'))))
                 })
-                .chain(self.prefixes.iter().filter_map(|prefix| {
-                    let mut chars = prefix.chars();
-                    Some(opening(chars.next()?, chars.next()))
-                }))
+                .chain(self.prefixes.iter().filter_map(opening_of))
                 .collect(),
-            within_openings: self
-                .within
-                .iter()
-                .filter_map(|phrase| {
-                    let mut chars = phrase.chars();
-                    Some(opening(chars.next()?, chars.next()))
-                })
-                .collect(),
+            within_openings: self.within.iter().filter_map(opening_of).collect(),
         }
     }
 

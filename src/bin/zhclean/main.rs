@@ -419,11 +419,17 @@ fn clean_one(
     let reader: Box<dyn Read> = match &job.source {
         Source::Stdin => Box::new(io::stdin().lock()),
         Source::File(path) => {
-            let file = bar.wrap_read(File::open(path).map_err(|e| failed(describe_io(&e)))?);
+            let file = File::open(path).map_err(|e| failed(describe_io(&e)))?;
+            // The bar's reader zeroes every buffer it is given before a read:
+            // not worth it when nothing is drawn.
+            let file: Box<dyn Read> = match bar.is_hidden() {
+                true => Box::new(file),
+                false => Box::new(bar.wrap_read(file)),
+            };
             if is_gzip(path) {
                 Box::new(MultiGzDecoder::new(io::BufReader::new(file)))
             } else {
-                Box::new(file)
+                file
             }
         }
     };
@@ -460,13 +466,7 @@ fn clean_one(
             drop_above: args.drop_docs_above,
             explain: args.explain.then(|| job.source.to_string()),
         };
-        let summary = jsonl::clean(
-            cleaner,
-            &options,
-            io::BufReader::with_capacity(1 << 20, reader),
-            writer,
-        )
-        .map_err(|e| match e {
+        let summary = jsonl::clean(cleaner, &options, reader, writer).map_err(|e| match e {
             jsonl::JsonlError::Read(e) => failed(describe_io(&e)),
             jsonl::JsonlError::Write(e) => write_failed(e),
             jsonl::JsonlError::Malformed { line, why } => failed(format!(

@@ -79,6 +79,7 @@ const READ_BYTES: usize = 256 << 10;
 
 /// Lines of the input in one buffer: no allocation and no copy for each.
 struct Batch {
+    /// The lines, then bytes of no meaning: the buffer is reused whole.
     bytes: Vec<u8>,
     /// Each line's number and where it stands in `bytes`, with its `\n`.
     lines: Vec<(usize, Range<usize>)>,
@@ -121,6 +122,7 @@ pub fn clean(
             }
             let results = clean_all(&batch);
             write_lines(&mut writer, options, &mut summary, &batch, results)?;
+            reader.recycle(batch);
         }
     } else {
         let mut batch = reader.next_batch().map_err(JsonlError::Read)?;
@@ -130,7 +132,10 @@ pub fn clean(
                 let cleaning = scope.spawn(|| clean_all(&batch));
                 let next = match cleaned.take() {
                     Some((done, results)) => {
-                        write_lines(&mut writer, options, &mut summary, &done, results)
+                        let written =
+                            write_lines(&mut writer, options, &mut summary, &done, results);
+                        reader.recycle(done);
+                        written
                     }
                     None => Ok(()),
                 }
@@ -151,11 +156,16 @@ pub fn clean(
 }
 
 /// Reads batches of lines straight into their buffers, a large read at a
-/// time; what is read past a batch's last line starts the next one.
+/// time; what is read past a batch's last line starts the next one. The
+/// buffers of written batches come back to be read into again: they are
+/// already there and zeroed, so a read is one system call into them, not
+/// a fresh allocation filled in small reads.
 struct LineReader<R> {
     reader: R,
     /// The bytes read past the last batch.
     carry: Vec<u8>,
+    /// Buffers given back, their whole length initialised.
+    spare: Vec<Vec<u8>>,
     /// The number of the last line read.
     number: usize,
     /// The size of the last batch: the next is likely as large, and its
@@ -169,6 +179,7 @@ impl<R: Read> LineReader<R> {
         LineReader {
             reader,
             carry: Vec::new(),
+            spare: Vec::new(),
             number: 0,
             last_size: 0,
             done: false,
@@ -178,16 +189,22 @@ impl<R: Read> LineReader<R> {
     /// The next lines, at most [`BATCH`] or a line past [`BATCH_BYTES`];
     /// none at the end.
     fn next_batch(&mut self) -> io::Result<Batch> {
+        let mut bytes = self.spare.pop().unwrap_or_default();
         let size = self.last_size.clamp(READ_BYTES, BATCH_BYTES) + READ_BYTES;
-        let mut bytes = Vec::with_capacity(size.max(self.carry.len() + READ_BYTES));
-        bytes.append(&mut self.carry);
+        let size = size.max(self.carry.len() + READ_BYTES);
+        if bytes.len() < size {
+            bytes.resize(size, 0);
+        }
+        bytes[..self.carry.len()].copy_from_slice(&self.carry);
+        let mut filled = self.carry.len();
+        self.carry.clear();
         let mut lines = Vec::with_capacity(BATCH);
         // Where the next line starts, and how far its end was looked for.
         let (mut start, mut searched) = (0, 0);
         loop {
             while lines.len() < BATCH && start < BATCH_BYTES {
-                let Some(found) = memchr::memchr(b'\n', &bytes[searched..]) else {
-                    searched = bytes.len();
+                let Some(found) = memchr::memchr(b'\n', &bytes[searched..filled]) else {
+                    searched = filled;
                     break;
                 };
                 let end = searched + found + 1;
@@ -199,21 +216,33 @@ impl<R: Read> LineReader<R> {
                 break;
             }
             if self.done {
-                if start < bytes.len() {
+                if start < filled {
                     self.number += 1;
-                    lines.push((self.number, start..bytes.len()));
-                    start = bytes.len();
+                    lines.push((self.number, start..filled));
+                    start = filled;
                 }
                 break;
             }
-            bytes.reserve(READ_BYTES);
-            let limit = READ_BYTES as u64;
-            self.done = (&mut self.reader).take(limit).read_to_end(&mut bytes)? == 0;
+            if bytes.len() < filled + READ_BYTES {
+                bytes.resize((2 * bytes.len()).max(filled + READ_BYTES), 0);
+            }
+            let read = loop {
+                match self.reader.read(&mut bytes[filled..filled + READ_BYTES]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    read => break read?,
+                }
+            };
+            self.done = read == 0;
+            filled += read;
         }
-        self.carry.extend_from_slice(&bytes[start..]);
-        bytes.truncate(start);
+        self.carry.extend_from_slice(&bytes[start..filled]);
         self.last_size = start;
         Ok(Batch { bytes, lines })
+    }
+
+    /// Takes back the buffer of a batch done with, for a later batch.
+    fn recycle(&mut self, batch: Batch) {
+        self.spare.push(batch.bytes);
     }
 }
 
@@ -709,6 +738,8 @@ mod tests {
                     .iter()
                     .map(|(n, r)| (*n, batch.line(r).to_vec())),
             );
+            // What a recycled buffer still holds must not leak into a line.
+            reader.recycle(batch);
         }
     }
 

@@ -76,6 +76,11 @@ const BATCH_BYTES: usize = 16 << 20;
 /// How much is read at a time into a batch; what the last read brought past
 /// the batch's last line is copied to start the next.
 const READ_BYTES: usize = 256 << 10;
+/// At most this many records are cleaned in a row by one thread without a
+/// chance for another to take some: rayon's own shares of a batch were a
+/// quarter of it, and at its end one thread idled while another finished
+/// the last quarter, a few milliseconds a batch.
+const MAX_SHARE: usize = 8;
 
 /// Lines of the input in one buffer: no allocation and no copy for each.
 struct Batch {
@@ -108,6 +113,7 @@ pub fn clean(
         batch
             .lines
             .par_iter()
+            .with_max_len(MAX_SHARE)
             .map(|(_, range)| clean_line(cleaner, options, batch.line(range)))
             .collect()
     };

@@ -30,7 +30,14 @@ struct Sample {
     truth: String,
     islands: usize,
     lost: bool,
+    /// How it lost bytes: a byte other than `(` swallowed, a `？` read one
+    /// off and folded to `?`, a private-use character read one off and
+    /// dropped.
+    causes: [bool; 3],
 }
+
+/// The names of [`Sample::causes`].
+const CAUSES: [&str; 3] = ["byte swallowed", "？ folded", "private use dropped"];
 
 fn genuine_lines() -> Vec<String> {
     let s2t = Converter::new("s2t").unwrap();
@@ -119,13 +126,17 @@ fn generate(line: &str, list: &[(char, String)], lose: bool) -> Sample {
     // Bytes are lost for good where the decoder read, one off, a `？` or a
     // private-use character the text did not have, and folding or dropping
     // took it.
-    let lossy = |text: &str| {
-        text.chars()
-            .filter(|&c| c == '？' || is_private_use(c))
-            .count()
+    let read = read_swallowing(&annotated, false);
+    let differ = |kind: fn(char) -> bool| {
+        let count = |text: &str| text.chars().filter(|&c| kind(c)).count();
+        lose && count(&read) != count(&truth)
     };
-    let lost = swallows_more_than_parentheses(&annotated)
-        || lose && lossy(&read_swallowing(&annotated, false)) != lossy(&truth);
+    let causes = [
+        swallows_more_than_parentheses(&annotated),
+        differ(|c| c == '？'),
+        differ(is_private_use),
+    ];
+    let lost = causes.contains(&true);
     if lose {
         truth = truth.replace('？', "?");
         truth.retain(|c| !is_private_use(c));
@@ -135,6 +146,7 @@ fn generate(line: &str, list: &[(char, String)], lose: bool) -> Sample {
         truth,
         islands: straddling,
         lost,
+        causes,
     }
 }
 
@@ -232,6 +244,11 @@ fn generated_islands_are_repaired() {
     let (mut lost_edits, mut lost_garbled_edits) = (0, 0);
     let mut changed_clean = 0;
     let mut shown = 0;
+    // Islands and islands repaired, of the lines that lost bytes each way
+    // (a line may lose them more than one way), and of those that lost
+    // them only to a swallowed byte.
+    let mut by_cause = [(0, 0); 3];
+    let mut swallowed_only = (0, 0);
     for (n, line) in lines.iter().enumerate() {
         for list in ranked.chunks_exact(ANNOTATED) {
             let sample = generate(line, list, n % 3 == 0);
@@ -251,6 +268,15 @@ fn generated_islands_are_repaired() {
                 (_, true) => {
                     lost += sample.islands;
                     lost_ok += if right { sample.islands } else { 0 };
+                    for (i, _) in sample.causes.iter().enumerate().filter(|(_, &c)| c) {
+                        by_cause[i].0 += sample.islands;
+                        by_cause[i].1 += if right { sample.islands } else { 0 };
+                    }
+                    let only = sample.causes.iter().filter(|&&c| c).count() == 1;
+                    if only && sample.causes[0] {
+                        swallowed_only.0 += sample.islands;
+                        swallowed_only.1 += if right { sample.islands } else { 0 };
+                    }
                     lost_edits += edit_distance(&repaired, &sample.truth);
                     lost_garbled_edits += edit_distance(&sample.garbled, &sample.truth);
                 }
@@ -259,8 +285,11 @@ fn generated_islands_are_repaired() {
             let show = std::env::var("SHOW_MISSES").ok();
             let kind = if sample.lost { "lost" } else { "determined" };
             if !right && sample.islands > 0 && shown < 40 && show.as_deref() == Some(kind) {
+                let causes: Vec<&str> = (CAUSES.iter().zip(sample.causes))
+                    .filter_map(|(name, c)| c.then_some(*name))
+                    .collect();
                 eprintln!(
-                    "{}\n  got   {repaired}\n  truth {}",
+                    "{} {causes:?}\n  got   {repaired}\n  truth {}",
                     sample.garbled, sample.truth
                 );
                 shown += 1;
@@ -282,6 +311,14 @@ fn generated_islands_are_repaired() {
     );
     eprintln!(
         "lines that lost bytes for good: {lost_edits} characters from the truth (garbled: {lost_garbled_edits})"
+    );
+    for (name, (all, ok)) in CAUSES.iter().zip(by_cause) {
+        eprintln!("  lost by {name}: {ok}/{all} ({:.1}%)", rate(ok, all));
+    }
+    let (all, ok) = swallowed_only;
+    eprintln!(
+        "  lost only by a byte swallowed: {ok}/{all} ({:.1}%)",
+        rate(ok, all)
     );
     assert_eq!(changed_clean, 0, "lines without islands changed");
     // A line counts its islands as repaired only when all of it is right.

@@ -392,78 +392,70 @@ fn split_tone(c: char) -> Option<(u8, Option<u8>)> {
 
 /// Whether `written` is a syllable that `han` (or its Simplified form)
 /// reads as (the letters `written` begins with, when `cut_off`); `None`
-/// when it is no syllable. Asked of what is known on this thread of the
-/// characters met so far: pages annotate the same few thousand characters
-/// over and over, mostly with the same few syllables, so a character's
-/// readings are parsed once and its verdicts on the syllables written after
-/// it remembered.
+/// when it is no syllable. Asked of what is known on this thread: pages
+/// annotate the same few thousand characters over and over, mostly with the
+/// same few syllables, so each verdict on a character and a syllable is
+/// remembered, under one 128-bit key (one look-up in one table).
 fn verdict(han: char, written: &str, cut_off: bool, tables: &ScriptTables) -> Option<bool> {
     thread_local! {
-        static KNOWN: RefCell<IntMap<char, Known>> = RefCell::default();
+        static KNOWN: RefCell<IntMap<u128, Option<bool>>> = RefCell::default();
     }
+    let work_out = || {
+        parse_syllable(written).map(|written| {
+            readings_of(han, tables)
+                .iter()
+                .any(|r| r.read_as(&written, cut_off))
+        })
+    };
+    // What is no syllable is told as fast by parsing it.
+    let Some(key) = verdict_key(han, written, cut_off) else {
+        return work_out();
+    };
     KNOWN.with_borrow_mut(|known| {
-        let known = known.entry(han).or_insert_with(|| Known {
-            readings: readings_of(han, tables),
-            verdicts: Vec::new(),
-        });
-        let key = VerdictKey::new(written, cut_off);
-        if let Some(&(_, verdict)) = known.verdicts.iter().find(|(k, _)| Some(*k) == key) {
+        if let Some(&verdict) = known.get(&key) {
             return verdict;
         }
-        let verdict = parse_syllable(written)
-            .map(|written| known.readings.iter().any(|r| r.read_as(&written, cut_off)));
-        if let Some(key) = key.filter(|_| known.verdicts.len() < MAX_VERDICTS) {
-            known.verdicts.push((key, verdict));
+        let verdict = work_out();
+        if verdict.is_some() {
+            // A page of everything but annotations may fill it: start over.
+            if known.len() >= MAX_VERDICTS {
+                known.clear();
+            }
+            known.insert(key, verdict);
         }
         verdict
     })
 }
 
-/// What [`verdict`] knows of a character.
-struct Known {
-    readings: Box<[Syllable]>,
-    /// Syllables written after it, and whether each reads it.
-    verdicts: Vec<(VerdictKey, Option<bool>)>,
-}
+/// How many verdicts a thread remembers at most.
+const MAX_VERDICTS: usize = 1 << 16;
 
-/// Verdicts remembered for one character: a page that writes more
-/// syllables after one character is no annotated page, and its verdicts
-/// are worked out each time.
-const MAX_VERDICTS: usize = 8;
-
-/// A syllable as written (up to 15 bytes, which any syllable fits in) and
-/// whether it was cut off, as one comparable value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct VerdictKey([u8; 16]);
-
-impl VerdictKey {
-    fn new(written: &str, cut_off: bool) -> Option<VerdictKey> {
-        let bytes = written.as_bytes();
-        let len = bytes.len();
-        if len >= 16 {
-            return None;
-        }
-        // Copies of a fixed size, overlapping: a copy of a length not known
-        // would be a call to `memcpy` for each annotation.
-        let mut key = [0; 16];
-        match len {
-            8.. => {
-                key[..8].copy_from_slice(&bytes[..8]);
-                key[len - 8..len].copy_from_slice(&bytes[len - 8..]);
-            }
-            4.. => {
-                key[..4].copy_from_slice(&bytes[..4]);
-                key[len - 4..len].copy_from_slice(&bytes[len - 4..]);
-            }
-            // One to three bytes: the first, middle and last are all.
-            1.. => [0, len / 2, len - 1]
-                .into_iter()
-                .for_each(|i| key[i] = bytes[i]),
-            0 => {}
-        }
-        key[15] = u8::from(cut_off) | (len as u8) << 1;
-        Some(VerdictKey(key))
+/// The key of a verdict: the syllable as written (up to 11 bytes, which
+/// any syllable fits in), its length and whether it was cut off, and the
+/// character, as one number; `None` for longer text, which is no syllable.
+fn verdict_key(han: char, written: &str, cut_off: bool) -> Option<u128> {
+    let bytes = written.as_bytes();
+    let len = bytes.len();
+    if len > 11 {
+        return None;
     }
+    // Loads of a fixed size, overlapping, put together in registers: bytes
+    // stored one by one and loaded as words stall the load (and a copy of a
+    // length not known would be a call to `memcpy`).
+    let word = |at: usize, width: usize| -> u128 {
+        let mut buffer = [0; 8];
+        buffer[..width].copy_from_slice(&bytes[at..at + width]);
+        u128::from(u64::from_le_bytes(buffer)) << (8 * at)
+    };
+    let text = match len {
+        8.. => word(0, 8) | word(len - 8, 8),
+        4.. => word(0, 4) | word(len - 4, 4),
+        // One to three bytes: the first, middle and last are all.
+        1.. => word(0, 1) | word(len / 2, 1) | word(len - 1, 1),
+        0 => 0,
+    };
+    let flags = u128::from(u8::from(cut_off) | (len as u8) << 1);
+    Some(text | flags << 88 | u128::from(u32::from(han)) << 96)
 }
 
 /// Every reading of `han` and of its Simplified form, from the `pinyin`
@@ -499,27 +491,31 @@ impl Syllable {
 mod tests {
     use super::*;
 
-    /// A key holds the syllable's bytes, zeros after them, and its length
-    /// and cut-off flag: keys of different syllables differ.
+    /// A key holds the syllable's bytes, zeros after them, its length and
+    /// cut-off flag, and the character: keys of different syllables or
+    /// characters differ.
     #[test]
-    fn verdict_keys_hold_the_syllable() {
+    fn verdict_keys_hold_the_syllable_and_character() {
         let text = "zhuàngfā1qü234567";
-        for start in 0..text.len() {
-            for end in start..=text.len() {
-                let Some(written) = text.get(start..end) else {
-                    continue;
-                };
-                for cut_off in [false, true] {
-                    let key = VerdictKey::new(written, cut_off);
-                    let len = written.len();
-                    if len >= 16 {
-                        assert_eq!(key, None);
+        for han in ['發', '𠀀'] {
+            for start in 0..text.len() {
+                for end in start..=text.len() {
+                    let Some(written) = text.get(start..end) else {
                         continue;
+                    };
+                    for cut_off in [false, true] {
+                        let key = verdict_key(han, written, cut_off);
+                        let len = written.len();
+                        if len > 11 {
+                            assert_eq!(key, None);
+                            continue;
+                        }
+                        let key = key.unwrap().to_le_bytes();
+                        assert_eq!(&key[..len], written.as_bytes(), "{written}");
+                        assert!(key[len..11].iter().all(|&b| b == 0), "{written}");
+                        assert_eq!(key[11], u8::from(cut_off) | (len as u8) << 1);
+                        assert_eq!(key[12..], u32::from(han).to_le_bytes());
                     }
-                    let key = key.unwrap().0;
-                    assert_eq!(&key[..len], written.as_bytes(), "{written}");
-                    assert!(key[len..15].iter().all(|&b| b == 0), "{written}");
-                    assert_eq!(key[15], u8::from(cut_off) | (len as u8) << 1);
                 }
             }
         }

@@ -36,4 +36,11 @@ impl Hasher for IntHasher {
     fn write_u32(&mut self, n: u32) {
         self.write_u64(u64::from(n));
     }
+
+    fn write_u128(&mut self, n: u128) {
+        // The high half multiplied first, so that it reaches the top bits
+        // the table looks at as the low half does.
+        let high = ((n >> 64) as u64).wrapping_mul(MULTIPLIER);
+        self.write_u64(n as u64 ^ high.rotate_left(32));
+    }
 }

@@ -16,6 +16,11 @@ Prints the median wall time of --runs runs of each (interleaved), MB/s,
 the ratios the batch issue asks about (one core against OpenCC; two cores
 against one) and the peak resident memory of each command.
 
+The one-core runs take the two cores in turn, zhclean and OpenCC on the
+same core in a round: on a shared machine one core is often slower than
+the other for a while, and timing one core only would make the two-core
+ratio depend on which.
+
 Usage: scripts/bench_batch.py ZHCLEAN_BINARY [--mb 200] [--runs 3]
 Needs `pip install opencc==1.4.2` in the running interpreter.
 """
@@ -105,27 +110,36 @@ def main():
     args = parser.parse_args()
     jsonl, text = build(args.mb)
     binary, config = opencc_binary()
-    one = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    two = ["taskset", "-c", "0,1"] if shutil.which("taskset") else []
-    commands = {
-        "zhclean -j 1": one + [args.binary, "-q", "-j", "1", jsonl],
-        "zhclean -j 2": two + [args.binary, "-q", "-j", "2", jsonl],
-        "opencc t2s": one + [binary, "-c", config, "-i", text, "-o", "/dev/null"],
-    }
-    times = {name: [] for name in commands}
-    memory = {name: 0.0 for name in commands}
-    for name, cmd in commands.items():
+    pin = shutil.which("taskset") and len(os.sched_getaffinity(0)) >= 2
+    cores = ["0", "1"] if pin else [None]
+
+    def commands(core):
+        one = ["taskset", "-c", core] if core else []
+        two = ["taskset", "-c", "0,1"] if pin else []
+        return {
+            "zhclean -j 1": one + [args.binary, "-q", "-j", "1", jsonl],
+            "zhclean -j 2": two + [args.binary, "-q", "-j", "2", jsonl],
+            "opencc t2s": one + [binary, "-c", config, "-i", text, "-o", "/dev/null"],
+        }
+
+    names = list(commands(cores[0]))
+    times = {name: [] for name in names}
+    by_core = {(name, core): [] for name in names for core in cores}
+    memory = {name: 0.0 for name in names}
+    for cmd in commands(cores[0]).values():
         run(cmd)  # warm the page cache
-    for _ in range(args.runs):
-        for name, cmd in commands.items():
+    for round_ in range(args.runs):
+        core = cores[round_ % len(cores)]
+        for name, cmd in commands(core).items():
             took, rss = run(cmd)
             times[name].append(took)
+            by_core[(name, core)].append(took)
             memory[name] = max(memory[name], rss)
     sizes = {"zhclean -j 1": os.path.getsize(jsonl), "zhclean -j 2": os.path.getsize(jsonl),
              "opencc t2s": os.path.getsize(text)}
     print(f"{'command':14} {'MB':>7} {'seconds':>8} {'MB/s':>7} {'peak RSS MB':>11}")
     median = {name: statistics.median(t) for name, t in times.items()}
-    for name in commands:
+    for name in names:
         mb = sizes[name] / 1e6
         print(f"{name:14} {mb:7.1f} {median[name]:8.3f} {mb / median[name]:7.1f} {memory[name]:11.1f}")
     # The text OpenCC converts is the dump's text fields: compare rates on it.
@@ -134,6 +148,11 @@ def main():
           f"{median['opencc t2s'] / median['zhclean -j 1']:.2f}x "
           f"({text_mb / median['zhclean -j 1']:.1f} vs {text_mb / median['opencc t2s']:.1f} MB/s of text)")
     print(f"-j 2 vs -j 1: {median['zhclean -j 1'] / median['zhclean -j 2']:.2f}x")
+    if pin:
+        for name in ("zhclean -j 1", "opencc t2s"):
+            each = ", ".join(f"core {core} {statistics.median(by_core[(name, core)]):.3f} s"
+                             for core in cores if by_core[(name, core)])
+            print(f"{name} by core (median): {each}")
 
 
 if __name__ == "__main__":

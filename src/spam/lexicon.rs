@@ -193,11 +193,17 @@ impl Lexicon {
                 let Some(end) = matched(table, &mut rest, chars[index + 1..].iter(), after) else {
                     continue;
                 };
+                // Sized at the first (an entry stands on each anchor of a
+                // spam line, some on two), as are the lists below: grown,
+                // they took a few reallocations a spam line.
+                if matches.is_empty() {
+                    matches.reserve(2 * anchors.len());
+                }
                 matches.push((start, Reverse(chars.len()), end, entry));
             }
         }
         matches.sort_unstable();
-        let mut found = Vec::new();
+        let mut found = Vec::with_capacity(matches.len());
         let mut free_from = 0;
         for (start, _, end, entry) in matches {
             if start >= free_from {
@@ -210,7 +216,8 @@ impl Lexicon {
 
     /// The distinct entries among `found` (entry numbers from [`Lexicon::find`]).
     pub(crate) fn hits(&self, found: impl IntoIterator<Item = usize>) -> Vec<Hit<'_>> {
-        let mut hits: Vec<Hit> = Vec::new();
+        let found = found.into_iter();
+        let mut hits: Vec<Hit> = Vec::with_capacity(found.size_hint().0);
         for entry in found {
             let Entry { category, term, .. } = &self.entries[entry];
             match hits.iter_mut().find(|h| h.term == term) {

@@ -255,7 +255,8 @@ impl SpamFilter {
     fn judge(&self, text: &str) -> (Vec<Range<usize>>, SpamCounts, Vec<DroppedLine>) {
         let (lines, anchors) = self.table.scan(text);
         let page = Page::observe(&lines);
-        let mut removed = Vec::new();
+        // Room for the few lines a page drops, without growing.
+        let mut removed = Vec::with_capacity(8);
         let mut counts = SpamCounts::default();
         let mut dropped = Vec::new();
         let mut spam_chars = 0;

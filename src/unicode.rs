@@ -177,7 +177,7 @@ pub(crate) fn clean_cow(text: &str, classes: HygieneClasses) -> (Cow<'_, str>, H
 }
 
 /// Writes to `out` what the classes make of `c`, a character that
-/// [`may_change`] admits; `before` is the text before it, `next` the
+/// [`may_change_code`] admits; `before` is the text before it, `next` the
 /// character after.
 fn rewrite(
     c: char,
@@ -221,7 +221,7 @@ fn rewrite(
     }
 }
 
-/// The bytes that start a character [`may_change`] admits: ASCII controls
+/// The bytes that start a character [`may_change_code`] admits: ASCII controls
 /// and the lead bytes of its blocks. Ideographs and every continuation byte
 /// are passed over without decoding a character.
 static MAY_START_CHANGE: ByteSet = ByteSet::new({
@@ -236,16 +236,17 @@ static MAY_START_CHANGE: ByteSet = ByteSet::new({
     table
 });
 
-/// Whether some class may change `c`: controls and line breaks, the
-/// no-break space, invisible format characters, radicals, compatibility
-/// ideographs and full-width letters and digits. Everything else, nearly
-/// all text (quotation marks and full-width punctuation too), is copied in
-/// runs.
+/// [`may_change_code`] of `c`, for the tests.
 #[cfg(test)]
 fn may_change(c: char) -> bool {
     may_change_code(c as u32)
 }
 
+/// Whether some class may change the character with code point `code`:
+/// controls and line breaks, the no-break space, invisible format
+/// characters, radicals, compatibility ideographs and full-width letters
+/// and digits. Everything else, nearly all text (quotation marks and
+/// full-width punctuation too), is copied in runs.
 const fn may_change_code(code: u32) -> bool {
     matches!(code,
         0x00..=0x1F | 0x7F..=0xA0 | 0xAD | 0x034F | 0x061C | 0x180E | 0x200B..=0x200F
@@ -253,7 +254,7 @@ const fn may_change_code(code: u32) -> bool {
         | 0xFF10..=0xFF5A | 0xFFF9..=0xFFFB | 0x2F800..=0x2FA1F)
 }
 
-/// [`may_change`] of each character of the Basic Multilingual Plane, a bit
+/// [`may_change_code`] of each character of the Basic Multilingual Plane, a bit
 /// each: the stops of the hygiene scan are mostly full-width punctuation
 /// (`，`, `：`), and a look-up here tells them at once, where the ranges
 /// took a chain of comparisons.
@@ -269,7 +270,7 @@ static MAY_CHANGE_BMP: [u64; 1024] = {
     bits
 };
 
-/// [`may_change`] of the character with code point `code`.
+/// [`may_change_code`], through [`MAY_CHANGE_BMP`] where it can.
 #[inline]
 fn may_change_at(code: u32) -> bool {
     match MAY_CHANGE_BMP.get((code >> 6) as usize) {

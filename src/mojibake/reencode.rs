@@ -161,7 +161,7 @@ pub(super) fn reencode(
 ) -> Option<String> {
     // Genuine text fails within a few characters: look at its first one,
     // then at its start.
-    if right == UTF_8 && wrong != WINDOWS_1252 {
+    if super::is_utf8_as_legacy(wrong, right) {
         let first = line.chars().find(|c| !c.is_ascii())?;
         if !Utf8Shapes::for_encoding(wrong).starts(first) {
             return None;

@@ -19,6 +19,9 @@ const LIST_SHAPE: f64 = 2.5;
 /// Each kind of contact bait: a URL or domain, a phone number, a QQ or
 /// WeChat id.
 const PER_CONTACT: f64 = 1.5;
+/// What comes before a contact id (see [`has_id`]); the character table
+/// flags the characters they start with ([`flag::ID_MARKER`]).
+pub(crate) const ID_MARKERS: [&str; 6] = ["qq", "vx", "wx", "v:", "v：", "微信"];
 /// A Simplified line in a Traditional page: pasted in after conversion.
 const SCRIPT_MISMATCH: f64 = 1.5;
 /// Among the first or last lines of the page, where injections sit.
@@ -257,7 +260,6 @@ fn is_mobile(digits: &[u8]) -> bool {
 /// for it alone would find it (leftmost, not overlapping the one before),
 /// all of them in one pass over the places where one may start.
 fn has_id(text: &str) -> bool {
-    const MARKERS: [&str; 6] = ["qq", "vx", "wx", "v:", "v：", "微信"];
     let bytes = text.as_bytes();
     let id_after = |end: usize| {
         let rest = text[end..].trim_start_matches([':', '：', '号']);
@@ -265,11 +267,11 @@ fn has_id(text: &str) -> bool {
         id >= 5 && rest.bytes().take(id).any(|b| b.is_ascii_digit())
     };
     // Where each marker's last match ended.
-    let mut free = [0; MARKERS.len()];
+    let mut free = [0; ID_MARKERS.len()];
     let mut starts = memchr::memchr3_iter(b'q', b'v', b'w', bytes)
         .chain(memchr::memmem::find_iter(bytes, "微信"));
     starts.any(|at| {
-        MARKERS.iter().zip(&mut free).any(|(marker, free)| {
+        ID_MARKERS.iter().zip(&mut free).any(|(marker, free)| {
             let found = at >= *free && bytes[at..].starts_with(marker.as_bytes());
             if found {
                 *free = at + marker.len();

@@ -46,8 +46,8 @@ pub(crate) mod flag {
     pub(crate) const CONTACT: u32 = 1 << 26;
     /// Folds to a dot: a line without one names no site.
     pub(crate) const DOT: u32 = 1 << 30;
-    /// Folds to the first character of a marker of a contact id (`q`,
-    /// `v`, `w`, `微`).
+    /// Folds to the first character of a marker of a contact id (one of
+    /// [`super::super::features::ID_MARKERS`]: `q`, `v`, `w`, `微`).
     pub(crate) const ID_MARKER: u32 = 1 << 31;
     /// Its folded form is another character.
     pub(crate) const FOLDS: u32 = 1 << 27;
@@ -580,6 +580,25 @@ mod tests {
             within_openings: IntSet::from_iter([opening('版', Some('权'))]),
         };
         CharTable::build(IntMap::from_iter([('站', 0), ('a', 1)]), chrome)
+    }
+
+    /// The characters the table flags as starting an id marker are those
+    /// the markers start with.
+    #[test]
+    fn id_marker_flags_are_the_markers_first_characters() {
+        let table = CharTable::build(Default::default(), Default::default());
+        let mut flagged: Vec<char> = (0..0x10000)
+            .filter_map(char::from_u32)
+            .filter(|&c| table.fold(c) == Some(c) && table.info(c) & flag::ID_MARKER != 0)
+            .collect();
+        let mut firsts: Vec<char> = crate::spam::features::ID_MARKERS
+            .iter()
+            .filter_map(|m| m.chars().next())
+            .collect();
+        flagged.sort_unstable();
+        firsts.sort_unstable();
+        firsts.dedup();
+        assert_eq!(flagged, firsts);
     }
 
     #[test]

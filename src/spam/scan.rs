@@ -496,7 +496,8 @@ impl CharTable {
             if first.is_none() && info & flag::CHROME_WITHIN == 0 {
                 continue;
             }
-            let Some(key) = self.fold(c).map(|f| f.to_ascii_lowercase()) else {
+            // Folded, ASCII is lower case already.
+            let Some(key) = self.fold(c) else {
                 continue;
             };
             if let Some(first) = first.take() {
@@ -538,8 +539,7 @@ impl CharTable {
         line.first_key = first.map_or(0, |(_, info)| info);
         if let Some((c, info)) = first.filter(|_| line.folded_chars <= CHROME_HEAD) {
             if info & flag::CHROME_START != 0 {
-                let key = |c: char| self.fold(c).map(|f| f.to_ascii_lowercase());
-                let (first, second) = (key(c), keys.next().and_then(|(c, _)| key(c)));
+                let (first, second) = (self.fold(c), keys.next().and_then(|(c, _)| self.fold(c)));
                 let openings = &self.chrome.openings;
                 line.opens_chrome = first.is_some_and(|first| {
                     openings.contains(&opening(first, Some(second.unwrap_or('\0'))))

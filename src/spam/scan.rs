@@ -119,8 +119,9 @@ pub(crate) struct CharTable {
     /// without the anchor slot. [`CharTable::OTHER`] is not a kind: its
     /// characters are described when met.
     kinds: Box<[u64; 256]>,
-    /// The slot of each BMP character that folds to an anchor.
-    slots: IntMap<u32, u32>,
+    /// The slot of each BMP character that folds to an anchor (others 0;
+    /// looked at only for characters flagged [`flag::ANCHOR`]).
+    slots: Box<[u16; 0x10000]>,
     anchors: IntMap<char, usize>,
     chrome: ChromeStarts,
 }
@@ -239,7 +240,7 @@ impl CharTable {
         let mut table = CharTable {
             bmp: Box::new([0; 0x10000]),
             kinds: Box::new([0; 256]),
-            slots: IntMap::default(),
+            slots: Box::new([0; 0x10000]),
             anchors,
             chrome,
         };
@@ -248,7 +249,8 @@ impl CharTable {
         for n in 0..0x10000u32 {
             let info = char::from_u32(n).map_or(0, |c| table.describe(c, tables));
             if info & flag::ANCHOR != 0 {
-                table.slots.insert(n, info & flag::ANCHOR_SLOT);
+                // ANCHOR_SLOT is 15 bits.
+                table.slots[n as usize] = (info & flag::ANCHOR_SLOT) as u16;
             }
             let entry = with_lanes(info & !flag::ANCHOR_SLOT);
             let next = kinds.len();
@@ -336,8 +338,8 @@ impl CharTable {
         if self.info(c) & flag::ANCHOR == 0 {
             return None;
         }
-        match self.slots.get(&u32::from(c)) {
-            Some(&slot) => Some(slot as usize),
+        match self.slots.get(c as usize) {
+            Some(&slot) => Some(usize::from(slot)),
             None => Some((self.describe(c, ScriptTables::get()) & flag::ANCHOR_SLOT) as usize),
         }
     }

@@ -88,13 +88,21 @@ impl<'a> LineFeatures<'a> {
         self.hits = hits;
     }
 
-    /// The most lexicon entries can add to the score of a line with
-    /// `anchors` anchor characters (each entry found stands on one).
-    pub(crate) fn lexicon_bound(anchors: usize) -> f64 {
+    /// The most lexicon entries can add to the score of `line`, with
+    /// `anchors` anchor characters, when no entry is longer than
+    /// `longest` characters: each entry found stands on an anchor of its
+    /// own, so they cover no more than `anchors * longest` of its letters:
+    /// in a long line, too few for [`DENSE_HITS`].
+    pub(crate) fn lexicon_bound(line: &LineScan, anchors: usize, longest: usize) -> f64 {
         if anchors == 0 {
-            0.0
-        } else {
-            (PER_HIT * anchors as f64).min(MAX_LEXICON) + DENSE_HITS
+            return 0.0;
+        }
+        let hits = (PER_HIT * anchors as f64).min(MAX_LEXICON);
+        // As `add_hits` works out the share.
+        let share = (anchors * longest) as f64 / line.letters.max(1) as f64;
+        match share >= DENSE_SHARE {
+            true => hits + DENSE_HITS,
+            false => hits,
         }
     }
 

@@ -51,6 +51,8 @@ pub(crate) struct Lexicon {
     anchors: IntMap<char, usize>,
     /// For each anchor character: the entries anchored on it.
     anchored: Vec<Vec<Candidate>>,
+    /// The most characters an entry has.
+    longest: usize,
 }
 
 /// An entry anchored on a character, with the characters beside the anchor
@@ -135,11 +137,19 @@ impl Lexicon {
                 anchored.len()
             )));
         }
+        let longest = entries.iter().map(|e| e.chars.len()).max().unwrap_or(0);
         Ok(Lexicon {
             entries,
             anchors,
             anchored,
+            longest,
         })
+    }
+
+    /// The most characters an entry has (for
+    /// [`super::features::LineFeatures::lexicon_bound`]).
+    pub(crate) fn longest(&self) -> usize {
+        self.longest
     }
 
     /// The characters entries are anchored on, with their slots (for

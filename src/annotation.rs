@@ -40,6 +40,7 @@ use serde::Serialize;
 
 use crate::hash::IntMap;
 use crate::script::{is_han, ScriptTables};
+use crate::unicode::three_byte_at;
 
 /// Whether annotations are stripped.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -110,7 +111,7 @@ pub(crate) fn strip_cow(text: &str, mode: AnnotationMode) -> (Cow<'_, str>, Anno
             continue;
         }
         let rest = &text[at..];
-        let Some(han) = text[..at].chars().next_back().filter(|&c| is_han(c)) else {
+        let Some(han) = char_before(text, at).filter(|&c| is_han(c)) else {
             continue;
         };
         let parsed = parse(rest);
@@ -157,6 +158,18 @@ pub(crate) fn strip_cow(text: &str, mode: AnnotationMode) -> (Cow<'_, str>, Anno
     out.push_str(&text[copied..]);
     counts.stripped = counts.verified;
     (Cow::Owned(out), counts)
+}
+
+/// The character that ends at byte `at` of `text`: mostly one of three
+/// bytes, as all of CJK but the rarest, read at once.
+#[inline]
+fn char_before(text: &str, at: usize) -> Option<char> {
+    if let Some(start) = at.checked_sub(3) {
+        if let Some(code) = three_byte_at(text, start) {
+            return char::from_u32(code as u32);
+        }
+    }
+    text[..at].chars().next_back()
 }
 
 /// The byte offsets of every `(` and `（` in `text`, in order. Each is
@@ -250,6 +263,11 @@ enum Parsed<'a> {
 
 /// Parses what follows at `text`, which starts with `(` or `（`.
 fn parse(text: &str) -> Parsed<'_> {
+    parse_short(text).unwrap_or_else(|| parse_in_full(text))
+}
+
+/// [`parse`] of any form.
+fn parse_in_full(text: &str) -> Parsed<'_> {
     let open = if text.starts_with('(') {
         1
     } else {
@@ -306,6 +324,29 @@ fn parse(text: &str) -> Parsed<'_> {
         }
         _ => Parsed::Other,
     }
+}
+
+/// [`parse_in_full`] of the form nearly every annotation has, `(` then a few
+/// bytes without a space or full-width parenthesis then `)`, in one look
+/// at each byte; `None` for any other.
+#[inline]
+fn parse_short(text: &str) -> Option<Parsed<'_>> {
+    // The longest syllable as written (`zhuàng`) and then some.
+    const MAX_BYTES: usize = 16;
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'(') {
+        return None;
+    }
+    for (i, &b) in bytes.iter().enumerate().skip(1).take(MAX_BYTES) {
+        match b {
+            // `i` and 1 stand after ASCII bytes: both are boundaries.
+            b')' if i > 1 => return Some(Parsed::Syllable(i + 1, &text[1..i])),
+            // `）` and `（` start with 0xEF.
+            b')' | b' ' | 0xEF => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where the first `)` or `）` of `window` is: a byte loop, where a search
@@ -672,6 +713,45 @@ mod tests {
             (counts.verified, counts.stripped, counts.decision),
             (1, 0, "keep")
         );
+    }
+
+    /// The short way reads what it reads as the full one does: every
+    /// opening of the seed page and the labelled corpus, and forms made to
+    /// sit on its edges.
+    #[test]
+    fn short_parse_agrees_with_full_parse() {
+        let seed = include_str!("../data/examples/seed-page.txt");
+        let labelled = include_str!("../tests/data/spam/labelled.txt");
+        let mut texts: Vec<String> = Vec::new();
+        for text in [seed, labelled] {
+            texts.extend(openings(text).map(|at| text[at..].to_string()));
+        }
+        for inner in [
+            "",
+            "a",
+            "fā",
+            "zhuàng",
+            "a b",
+            "fā）",
+            "（",
+            "x\n",
+            "abcdefghijklmnop",
+        ] {
+            for close in [")", "）", " )", "\n", ""] {
+                for open in ["(", "（"] {
+                    texts.push(format!("{open}{inner}{close}後"));
+                    texts.push(format!("{open}{inner}{close}"));
+                }
+            }
+        }
+        let mut short = 0;
+        for text in &texts {
+            if let Some(parsed) = parse_short(text) {
+                assert_eq!(parsed, parse_in_full(text), "{text:?}");
+                short += 1;
+            }
+        }
+        assert!(short >= 300, "{short} of {}", texts.len());
     }
 
     #[test]

@@ -106,33 +106,35 @@ pub(crate) fn strip_cow(text: &str, mode: AnnotationMode) -> (Cow<'_, str>, Anno
     let mut counts = AnnotationCounts::default();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut from = 0;
-    for at in openings(text) {
-        if at < from {
-            continue;
-        }
-        let rest = &text[at..];
-        let Some(han) = char_before(text, at).filter(|&c| is_han(c)) else {
-            continue;
-        };
-        let parsed = parse(rest);
-        match parsed {
-            Parsed::Syllable(len, written) | Parsed::CutOff(len, written) => {
-                let cut_off = matches!(parsed, Parsed::CutOff(..));
-                match verdict(han, written, cut_off, tables) {
-                    Some(true) => {
-                        counts.verified += 1;
-                        counts.on_traditional += usize::from(tables.simplified(han).is_some());
-                        spans.push((at, at + len));
-                        from = at + len;
-                    }
-                    Some(false) if !cut_off => counts.unverified += 1,
-                    _ => {}
-                }
+    VERDICTS.with_borrow_mut(|verdicts| {
+        for at in openings(text) {
+            if at < from {
+                continue;
             }
-            Parsed::Gloss => counts.word_glosses += 1,
-            Parsed::Other => {}
+            let rest = &text[at..];
+            let Some(han) = char_before(text, at).filter(|&c| is_han(c)) else {
+                continue;
+            };
+            let parsed = parse(rest);
+            match parsed {
+                Parsed::Syllable(len, written) | Parsed::CutOff(len, written) => {
+                    let cut_off = matches!(parsed, Parsed::CutOff(..));
+                    match verdicts.get(han, written, cut_off, tables) {
+                        Some(true) => {
+                            counts.verified += 1;
+                            counts.on_traditional += usize::from(tables.simplified(han).is_some());
+                            spans.push((at, at + len));
+                            from = at + len;
+                        }
+                        Some(false) if !cut_off => counts.unverified += 1,
+                        _ => {}
+                    }
+                }
+                Parsed::Gloss => counts.word_glosses += 1,
+                Parsed::Other => {}
+            }
         }
-    }
+    });
 
     let strip_them = match mode {
         AnnotationMode::Strip => {
@@ -443,39 +445,60 @@ fn split_tone(c: char) -> Option<(u8, Option<u8>)> {
 
 /// Whether `written` is a syllable that `han` (or its Simplified form)
 /// reads as (the letters `written` begins with, when `cut_off`); `None`
-/// when it is no syllable. Asked of what is known on this thread: pages
-/// annotate the same few thousand characters over and over, mostly with the
-/// same few syllables, so each verdict on a character and a syllable is
-/// remembered, under one 128-bit key (one look-up in one table).
+/// when it is no syllable: [`Verdicts::get`] of this thread's verdicts.
 fn verdict(han: char, written: &str, cut_off: bool, tables: &ScriptTables) -> Option<bool> {
-    thread_local! {
-        static KNOWN: RefCell<IntMap<u128, Option<bool>>> = RefCell::default();
-    }
-    let work_out = || {
-        parse_syllable(written).map(|written| {
-            readings_of(han, tables)
-                .iter()
-                .any(|r| r.read_as(&written, cut_off))
-        })
-    };
-    // What is no syllable is told as fast by parsing it.
-    let Some(key) = verdict_key(han, written, cut_off) else {
-        return work_out();
-    };
-    KNOWN.with_borrow_mut(|known| {
-        if let Some(&verdict) = known.get(&key) {
+    VERDICTS.with_borrow_mut(|verdicts| verdicts.get(han, written, cut_off, tables))
+}
+
+thread_local! {
+    /// The verdicts known on this thread.
+    static VERDICTS: RefCell<Verdicts> = RefCell::default();
+}
+
+/// Verdicts worked out, remembered: pages annotate the same few thousand
+/// characters over and over, mostly with the same few syllables (the 200
+/// MB benchmark dump, 3.7 million annotations, has some 1,400 pairs), so
+/// each verdict on a character and a syllable is kept under one 128-bit
+/// key (one look-up in one table). A page's annotations are judged with
+/// the table borrowed once.
+#[derive(Default)]
+struct Verdicts {
+    known: IntMap<u128, Option<bool>>,
+}
+
+impl Verdicts {
+    /// [`verdict`], remembered.
+    fn get(
+        &mut self,
+        han: char,
+        written: &str,
+        cut_off: bool,
+        tables: &ScriptTables,
+    ) -> Option<bool> {
+        let work_out = || {
+            parse_syllable(written).map(|written| {
+                readings_of(han, tables)
+                    .iter()
+                    .any(|r| r.read_as(&written, cut_off))
+            })
+        };
+        // What is no syllable is told as fast by parsing it.
+        let Some(key) = verdict_key(han, written, cut_off) else {
+            return work_out();
+        };
+        if let Some(&verdict) = self.known.get(&key) {
             return verdict;
         }
         let verdict = work_out();
         if verdict.is_some() {
             // A page of everything but annotations may fill it: start over.
-            if known.len() >= MAX_VERDICTS {
-                known.clear();
+            if self.known.len() >= MAX_VERDICTS {
+                self.known.clear();
             }
-            known.insert(key, verdict);
+            self.known.insert(key, verdict);
         }
         verdict
-    })
+    }
 }
 
 /// How many verdicts a thread remembers at most.

@@ -99,7 +99,7 @@ impl<'a> LineFeatures<'a> {
         }
         let hits = (PER_HIT * anchors as f64).min(MAX_LEXICON);
         // As `add_hits` works out the share.
-        let share = (anchors * longest) as f64 / line.letters.max(1) as f64;
+        let share = anchors.saturating_mul(longest) as f64 / line.letters.max(1) as f64;
         match share >= DENSE_SHARE {
             true => hits + DENSE_HITS,
             false => hits,

@@ -286,7 +286,9 @@ impl<'a> Island<'a> {
                         None if line.contains([',', '.', ';', ':', '!']) => {
                             (Some(Resync::Swallowed(b',')), 1)
                         }
-                        None => (None, 0),
+                        // A digit, a space or a mark: nothing tells which.
+                        // It stays a `?`, and the rest is read.
+                        None => (Some(Resync::Swallowed(b'?')), 1),
                     },
                     // Before a word in Latin letters, the separator the
                     // line puts between its items (`優化-seo`).
@@ -1145,6 +1147,17 @@ mod tests {
         assert_eq!(ascii_punctuation("這本書真的很好!"), None);
         assert_eq!(separator("seo排名-百度快照-關鍵詞排名"), Some(b'-'));
         assert_eq!(separator("百度 | 快照 | 排名"), None);
+    }
+
+    /// A byte swallowed before an ideograph, in a line with no ASCII mark
+    /// or spaces to tell what it was, stays a `?`; the island around it is
+    /// read (a line the islands test makes from a product review).
+    #[test]
+    fn an_unknown_swallowed_byte_stays_a_question_mark() {
+        assert_eq!(
+            repaired("一次看到這本?wěi)?因爲包裝什麼的都很喜歡所以來買了結果"),
+            "一次看到這本書?因爲包裝什麼的都很喜歡所以來買了結果"
+        );
     }
 
     #[test]

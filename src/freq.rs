@@ -15,6 +15,7 @@
 use std::sync::OnceLock;
 
 use crate::hash::{IntMap, IntSet};
+use crate::script::is_han;
 
 const TABLE: &str = include_str!("../data/freq/hanzi.txt");
 const PAIRS: &str = include_str!("../data/freq/bigrams.txt");
@@ -155,16 +156,19 @@ fn pair_rows(table: &str) -> impl Iterator<Item = (char, u8, &str)> {
 }
 
 /// A bigram model of Chinese: log10 of the probability that `b` follows
-/// `a` (both in their Simplified forms).
+/// `a` (both in their Simplified forms; either may be a punctuation mark
+/// of `marks.txt`).
 ///
 /// Three estimates are mixed. Running text (`neighbours.txt`) counts pairs
-/// across words too, but is small: many pairs it never saw are fine.
-/// jieba's word counts (`bigrams.txt`, kept as binary orders of magnitude)
-/// cover the pairs inside words of a far larger corpus. `b`'s share of all
-/// characters stands for everything else. Repair ranks its guesses at lost
+/// across words too, and those with marks (`，而`, `了。`), but is small:
+/// many pairs it never saw are fine. jieba's word counts (`bigrams.txt`,
+/// kept as binary orders of magnitude) cover the pairs inside words of a
+/// far larger corpus. `b`'s share of all characters (of running text, for
+/// a mark) stands for everything else. Repair ranks its guesses at lost
 /// bytes by it, where a few characters must be told apart and one wrong
 /// ideograph among right ones costs two unlikely transitions.
 pub(crate) fn transition(a: char, b: char) -> f64 {
+    let (a, b) = (fold_mark(a), fold_mark(b));
     /// The weights of running text, of the pairs inside words, and of the
     /// characters alone.
     const NEAR: f64 = 0.5;
@@ -206,7 +210,13 @@ pub(crate) fn transition(a: char, b: char) -> f64 {
     let inside = word_pair_levels().get(&key).map_or(0.0, |&level| {
         (middle_count(level) / (count(a) as f64 + 1.0)).min(1.0)
     });
-    let alone = (count(b) as f64 + 1.0) / model.total;
+    let alone = match is_han(b) {
+        true => None,
+        false => mark_share(b),
+    };
+    let alone = alone.map_or((count(b) as f64 + 1.0) / model.total, |share| {
+        10f64.powf(share)
+    });
     (NEAR * near + INSIDE * inside + ALONE * alone).log10()
 }
 
@@ -235,17 +245,22 @@ pub(crate) fn mark_share(c: char) -> Option<f64> {
             })
             .collect()
     });
-    let c = match c {
+    let c = fold_mark(c);
+    shares
+        .iter()
+        .find(|(mark, _)| *mark == c)
+        .map(|&(_, share)| share)
+}
+
+/// `c`, or, for Traditional text's `「」『』`, the `“”‘’` they stand for.
+fn fold_mark(c: char) -> char {
+    match c {
         '「' => '“',
         '」' => '”',
         '『' => '‘',
         '』' => '’',
         c => c,
-    };
-    shares
-        .iter()
-        .find(|(mark, _)| *mark == c)
-        .map(|&(_, share)| share)
+    }
 }
 
 /// The middle of the range of counts a pair of `level` had.

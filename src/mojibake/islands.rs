@@ -62,10 +62,8 @@ const ANNOTATION_BONUS: f64 = 2.0;
 const SENTENCE_END_BONUS: f64 = 0.5;
 /// ...or closes a quotation or title the line opened.
 const CLOSING_BONUS: f64 = 1.0;
-/// log10 of the share among characters, for [`likelihood`], of a Chinese
-/// punctuation mark that [`freq::mark_share`] does not count...
-const PUNCTUATION: f64 = -2.0;
-/// ...of digits, which come in runs (`１９９８年`)...
+/// log10 of the share among characters, for [`likelihood`], of digits,
+/// which come in runs (`１９９８年`)...
 const DIGIT: f64 = -2.5;
 /// ...and of anything else neither ideograph nor punctuation: a full-width
 /// letter between ideographs is most often a `，` read one off (`a3` and the
@@ -881,9 +879,9 @@ fn annotation_at(rest: &str) -> Option<&str> {
 }
 
 /// log10 of how likely `text` is as Chinese, by the bigram model of
-/// [`freq::transition`]: ideographs by their transitions (in Simplified),
-/// the common Chinese punctuation and digits at fixed shares, anything else
-/// (`＃`, full-width letters) as a rarity.
+/// [`freq::transition`]: ideographs and the common Chinese punctuation by
+/// their transitions (in Simplified), digits at a fixed share, anything
+/// else (`＃`, full-width letters) as a rarity.
 fn likelihood(text: &str, tables: &ScriptTables) -> f64 {
     Likelihood::default().read(text, tables).sum
 }
@@ -913,10 +911,11 @@ impl Likelihood {
                 let c = tables.simplified(c).unwrap_or(c);
                 self.sum += freq::transition(self.previous, c);
                 self.previous = c;
+            } else if is_common_mark(c) {
+                self.sum += freq::transition(self.previous, c);
+                self.previous = c;
             } else {
-                self.sum += if is_common_mark(c) {
-                    freq::mark_share(c).unwrap_or(PUNCTUATION)
-                } else if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+                self.sum += if c.is_ascii_digit() || ('０'..='９').contains(&c) {
                     DIGIT
                 } else {
                     OTHER
@@ -1089,7 +1088,7 @@ fn dropped_pairs(
                     // and `ac` with a lead byte is a private-use pair.
                     None => gbk_pair_char([lead, t])
                         .filter(|&c| is_common_mark(c))
-                        .map(|c| (freq::mark_share(c).unwrap_or(PUNCTUATION), t)),
+                        .map(|c| (freq::transition(left.unwrap_or(' '), c), t)),
                 })
                 .collect());
             let starts = top(leads
@@ -1112,7 +1111,8 @@ fn dropped_pairs(
     pairs
 }
 
-/// Whether `c` is one of the punctuation marks of running Chinese text.
+/// Whether `c` is one of the punctuation marks of running Chinese text,
+/// each of which the bigram model reads.
 fn is_common_mark(c: char) -> bool {
     "，。、；：？！“”‘’「」『』《》（）…—·∶".contains(c)
 }
@@ -1162,6 +1162,16 @@ mod tests {
         assert_eq!(repaired("結果 , 何必當?dí)?呢 ."), "結果 , 何必當初 呢 .");
         // A lone `?` before dots is left: no annotation names a byte.
         assert_eq!(repaired("我暈?....都啥"), "我暈?....都啥");
+    }
+
+    #[test]
+    fn the_bigram_model_reads_every_common_mark() {
+        for c in "，。、；：？！“”‘’「」『』《》（）…—·∶".chars() {
+            assert!(is_common_mark(c) && freq::mark_share(c).is_some(), "{c}");
+        }
+        // After a sentence, a new one; not inside a word.
+        assert!(freq::transition('。', '我') > freq::transition('。', '了'));
+        assert!(freq::transition('了', '。') > freq::transition('的', '。'));
     }
 
     #[test]

@@ -1000,9 +1000,12 @@ fn swallowing_bytes() -> impl Iterator<Item = u8> {
     0x80..=0xFFu8
 }
 
-/// How many characters of each side of a dropped pair, or for the byte
-/// a `?` swallowed, are tried, the likeliest first.
+/// How many characters for the byte a `?` swallowed are tried, the
+/// likeliest first.
 const DROPPED_CANDIDATES: usize = 12;
+/// How many private-use pairs are tried at each character boundary: the
+/// likeliest, by their two bytes scored apart.
+const DROPPED_PER_BOUNDARY: usize = DROPPED_CANDIDATES * DROPPED_CANDIDATES;
 /// The longest stretch read one off, in bytes, inside which lost bytes are
 /// guessed (a `?`'s swallowed byte, a dropped private-use pair).
 const MAX_GUESSED_BYTES: usize = 48;
@@ -1018,17 +1021,16 @@ const DROPPED_MIDDLES: usize = 3;
 /// The private-use pairs that may have been dropped from `middle` (the
 /// bytes read one off, after the swallowed byte `first`, and before the
 /// ASCII byte `tail` that ended them, if known), each with where it
-/// stood: at every character boundary, the pairs of GBK's user-defined
-/// areas (which decoders read as private-use characters, and pages drop)
-/// whose bytes complete the characters on both sides plausibly.
+/// stood: at every character boundary, the pairs that GBK reads as
+/// private-use characters ([`private_use_pairs`], which pages drop) whose
+/// bytes complete the characters on both sides plausibly.
 ///
 /// A pair dropped at a boundary takes the trail byte of one character and
-/// the lead byte of the next. The two are searched apart, each among the
-/// bytes of its area that make an ideograph likely beside its known
-/// neighbour (`before` the island, `after` it, or a character that reads
-/// as the annotation that `ending` it swallowed), and only the best of each
-/// side are combined: some hundreds of readings instead of tens of
-/// thousands.
+/// the lead byte of the next. Each byte is scored apart, by how likely an
+/// ideograph it makes beside its known neighbour (`before` the island,
+/// `after` it, or a character that reads as the annotation that `ending`
+/// it swallowed), and the pairs with the best sums are kept: some hundreds
+/// of readings instead of tens of thousands.
 fn dropped_pairs(
     first: u8,
     middle: &[u8],
@@ -1036,22 +1038,9 @@ fn dropped_pairs(
     (before, after, ending): (char, Option<char>, Option<&str>),
     tables: &ScriptTables,
 ) -> Vec<(usize, [u8; 2])> {
-    // (trail bytes, lead bytes) of the user-defined areas.
-    const AREAS: [(
-        &[std::ops::RangeInclusive<u8>],
-        std::ops::RangeInclusive<u8>,
-    ); 2] = [
-        (&[0xAA..=0xAF, 0xF8..=0xFE], 0xA1..=0xFE),
-        (&[0xA1..=0xA7], 0x81..=0xA0),
-    ];
     let simplified = |c: char| tables.simplified(c).unwrap_or(c);
     let han = |pair| han_pair(pair, tables);
     let byte = |i| byte_after(middle, tail, i);
-    let top = |mut found: Vec<(f64, u8)>| {
-        found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        found.truncate(DROPPED_CANDIDATES);
-        found
-    };
     let mut pairs = Vec::new();
     for at in (0..=middle.len()).step_by(2) {
         let lead = if at == 0 { first } else { middle[at - 1] };
@@ -1078,37 +1067,51 @@ fn dropped_pairs(
                     .collect()
             }),
         };
-        for (trails, leads) in AREAS {
-            let ends = top(trails
+        let end = |t: u8| match han([lead, t]) {
+            Some(d) => Some(freq::transition(left.unwrap_or(' '), d)),
+            // A mark before the next character: `，` is `a3 ac`, and `ac`
+            // with a lead byte is a private-use pair.
+            None => gbk_pair_char([lead, t])
+                .filter(|&c| is_common_mark(c))
+                .map(|c| freq::transition(left.unwrap_or(' '), c)),
+        };
+        let start = |l: u8| {
+            let e = han([l, trail])?;
+            let next = right
                 .iter()
-                .flat_map(|r| r.clone())
-                .filter_map(|t| match han([lead, t]) {
-                    Some(d) => Some((freq::transition(left.unwrap_or(' '), d), t)),
-                    // A mark before the next character: `，` is `a3 ac`,
-                    // and `ac` with a lead byte is a private-use pair.
-                    None => gbk_pair_char([lead, t])
-                        .filter(|&c| is_common_mark(c))
-                        .map(|c| (freq::transition(left.unwrap_or(' '), c), t)),
-                })
-                .collect());
-            let starts = top(leads
-                .clone()
-                .filter_map(|l| {
-                    let e = han([l, trail])?;
-                    let next = right
-                        .iter()
-                        .map(|&r| freq::transition(e, r))
-                        .max_by(f64::total_cmp)
-                        .unwrap_or(0.0);
-                    Some((freq::transition(' ', e) + next, l))
-                })
-                .collect());
-            for &(_, t) in &ends {
-                pairs.extend(starts.iter().map(|&(_, l)| (at, [t, l])));
-            }
-        }
+                .map(|&r| freq::transition(e, r))
+                .max_by(f64::total_cmp)
+                .unwrap_or(0.0);
+            Some(freq::transition(' ', e) + next)
+        };
+        let mut ends = [None; 256];
+        let mut starts = [None; 256];
+        let mut found: Vec<(f64, [u8; 2])> = private_use_pairs()
+            .iter()
+            .filter_map(|&[t, l]| {
+                let end = *ends[usize::from(t)].get_or_insert_with(|| end(t));
+                let start = *starts[usize::from(l)].get_or_insert_with(|| start(l));
+                Some((end? + start?, [t, l]))
+            })
+            .collect();
+        found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+        found.truncate(DROPPED_PER_BOUNDARY);
+        pairs.extend(found.into_iter().map(|(_, pair)| (at, pair)));
     }
     pairs
+}
+
+/// The pairs of bytes that GBK reads as private-use characters: its
+/// user-defined areas, and the code points of GB2312 and GBK left
+/// unassigned (`d7 fa` to `d7 fe`), which decoders map to private use too.
+fn private_use_pairs() -> &'static [[u8; 2]] {
+    static PAIRS: OnceLock<Vec<[u8; 2]>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        (0x8140..=0xFEFEu16)
+            .map(u16::to_be_bytes)
+            .filter(|&pair| gbk_pair_char(pair).is_some_and(is_private_use))
+            .collect()
+    })
 }
 
 /// Whether `c` is one of the punctuation marks of running Chinese text,
@@ -1172,6 +1175,18 @@ mod tests {
         // After a sentence, a new one; not inside a word.
         assert!(freq::transition('。', '我') > freq::transition('。', '了'));
         assert!(freq::transition('了', '。') > freq::transition('的', '。'));
+    }
+
+    #[test]
+    fn private_use_pairs_are_the_user_defined_areas_and_the_gaps() {
+        let pairs = private_use_pairs();
+        for pair in [[0xAA, 0xA1], [0xFE, 0xFE], [0xA1, 0x40], [0xD7, 0xFC]] {
+            assert!(pairs.contains(&pair), "{pair:x?}");
+        }
+        // 1,894 in the user-defined areas (6 and 7 rows of 94, 7 of 96),
+        // 154 in the gaps.
+        assert_eq!(pairs.len(), 2048);
+        assert!(!pairs.contains(&[0xD7, 0xF9]));
     }
 
     #[test]
@@ -1262,6 +1277,10 @@ mod tests {
                 "一.房間外面是中央空調外機的聲?tán)?無法入睡",
                 "一.房間外面是中央空調外機的聲音.無法入睡",
             ),
+            // `幾點` (`8e d7 fc 63`) read one off is `d7 fc`, a code point
+            // GBK left unassigned, which decoders read as private use: the
+            // page dropped it.
+            ("凌波臺畔花如剪，?yáo)c吳霜。", "凌波臺畔花如剪，幾點吳霜。"),
         ] {
             assert_eq!(repaired(island), text, "{island}");
         }

@@ -23,9 +23,10 @@
 //! were guessed, into ideographs and punctuation only, reading about as
 //! well as Chinese does. A dropped private-use character is looked for at
 //! every character boundary of the island and must make the text clearly
-//! likelier than the exact reading. An island left as it is loses its
-//! pinyin fragment, and so does an annotation stuck to an ASCII byte
-//! (`以~(cí)`).
+//! likelier than the exact reading (and read as well as Chinese does, unless
+//! the exact reading holds a symbol that running text does not). An island
+//! left as it is loses its pinyin fragment, and so does an annotation stuck
+//! to an ASCII byte (`以~(cí)`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -565,6 +566,17 @@ impl<'a> Island<'a> {
             let bar = exact
                 .first()
                 .map_or(f64::NEG_INFINITY, |(found, ..)| found + MIN_DROPPED_GAIN);
+            // Where the exact reading holds a symbol running text does not
+            // (`ｌ` of `，天` less `ac cc`), one that beats it need only be
+            // plain itself, however rare its characters.
+            let exact_is_prose = exact.first().is_none_or(|(_, text, _)| {
+                resync.strip_from(text).chars().all(|c| {
+                    is_han(c)
+                        || is_common_mark(c)
+                        || c.is_ascii_digit()
+                        || ('０'..='９').contains(&c)
+                })
+            });
             let near: Vec<&[u8]> = match exact.len() {
                 0 => middles
                     .iter()
@@ -611,7 +623,10 @@ impl<'a> Island<'a> {
                 beam.retain(|(bar, r)| r.score >= *bar);
                 beam.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
                 beam.truncate(DROPPED_BEAM);
-                let taken = beam.iter().map(|(_, r)| r).find(|r| acceptable(&r.text));
+                let taken = beam.iter().map(|(_, r)| r).find(|r| match exact_is_prose {
+                    true => acceptable(&r.text),
+                    false => is_plain(resync.strip_from(&r.text)),
+                });
                 if let Some(best) = taken {
                     if accepted.as_ref().is_none_or(|a| best.score > a.score) {
                         accepted = Some(best.clone());
@@ -1281,6 +1296,9 @@ mod tests {
             // GBK left unassigned, which decoders read as private use: the
             // page dropped it.
             ("凌波臺畔花如剪，?yáo)c吳霜。", "凌波臺畔花如剪，幾點吳霜。"),
+            // Read exactly, `，天` less the dropped `ac cc` is `a3 ec`,
+            // `ｌ`: then a reading of rare characters (`惻惻`) will do.
+            ("節往情?yán)艕牛旄咚加朴啤?", "節往情惻惻，天高思悠悠。"),
         ] {
             assert_eq!(repaired(island), text, "{island}");
         }

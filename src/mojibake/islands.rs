@@ -225,15 +225,12 @@ impl<'a> Island<'a> {
         // on one off.
         // A `?` among them (a character whose trail byte is 0x80, which
         // the decoder took for a lead byte, and the lead byte after it,
-        // swallowed) counts in when an ASCII byte ends the island.
+        // swallowed) counts in when an ASCII byte or a `?` ends the island
+        // (see `resync_at`).
         let mut middle_len = 0;
         let mut last = None;
         let mut short = None;
         let mut inner = 0;
-        // Where the last `?` among them ends, if the island ends right
-        // after it: then the character whose lead byte it swallowed has
-        // its trail byte at the island's end (`個無` read as `?o`).
-        let mut inner_end = None;
         while let Some(c) = rest[middle_len..].chars().next() {
             if gbk_pair(c).is_some() {
                 middle_len += c.len_utf8();
@@ -263,8 +260,9 @@ impl<'a> Island<'a> {
                 inner += 1;
                 middle_len += 1;
                 last = None;
+                // The island ends at once: the character whose lead byte it
+                // swallowed has its trail byte there (`個無` read as `?o`).
                 if ends {
-                    inner_end = Some(middle_len);
                     break;
                 }
                 continue;
@@ -280,15 +278,7 @@ impl<'a> Island<'a> {
                 None => break,
             }
         }
-        if let Some(short) = short {
-            let ended = inner_end == Some(middle_len);
-            if !matches!(rest.as_bytes().get(middle_len), Some(0x40..=0x7E)) && !ended {
-                middle_len = short;
-            }
-        }
-        let middle = &rest[..middle_len];
-        let after = &rest[middle_len..];
-        let (resync, resync_len) = match after.bytes().next() {
+        let resync_at = |after: &'a str| match after.bytes().next() {
             Some(b @ 0x40..=0x7E) => (Some(Resync::Byte(b)), 1),
             Some(b'?') if after.len() == 1 => (Some(Resync::End), 1),
             Some(b'?') if syllable.is_some() && annotation_at(&after[1..]).is_none() => {
@@ -327,6 +317,34 @@ impl<'a> Island<'a> {
             },
             _ => (None, 0),
         };
+        // Else the island ends at the first `?` among the characters.
+        let mut after = &rest[middle_len..];
+        let (mut resync, mut resync_len) = resync_at(after);
+        if let Some(short) = short {
+            // Before a `?` that ends the island, the characters after the
+            // first `?` must read as the mojibake they are if it swallowed
+            // a byte, not as the text that goes on after a `?` of the page
+            // (`白色的?但是`).
+            let garbled = || {
+                let read: String = rest[short + 1..middle_len]
+                    .chars()
+                    .filter(|&c| is_han(c) || is_common_mark(c))
+                    .collect();
+                let n = read.chars().count();
+                n == 0 || likelihood(&read, tables) / (n as f64) < MIN_MEAN_LIKELIHOOD
+            };
+            let ends = match after.as_bytes().first() {
+                Some(0x40..=0x7E) => true,
+                Some(b'?') => garbled(),
+                _ => false,
+            };
+            if resync.is_none() || !ends {
+                middle_len = short;
+                after = &rest[middle_len..];
+                (resync, resync_len) = resync_at(after);
+            }
+        }
+        let middle = &rest[..middle_len];
         let end = line.len() - after.len() + resync_len;
         // Without an annotation, only `??` (a swallowed byte, then a `？`
         // read one off and folded) between GBK characters and an ASCII byte
@@ -1239,6 +1257,41 @@ mod tests {
             repaired("一次看到這本?wěi)?因爲包裝什麼的都很喜歡所以來買了結果"),
             "一次看到這本書?因爲包裝什麼的都很喜歡所以來買了結果"
         );
+    }
+
+    /// A character whose trail byte is 0x80 inside an island that a `?`
+    /// ends (`?yōng)`, the annotation of `擁`); lines the islands test
+    /// makes from People's Daily and a product review.
+    #[test]
+    fn a_question_mark_inside_an_island_that_a_question_mark_ends() {
+        for (island, text) in [
+            (
+                "１５個行政村中８?jìng)?鍝?yōng)有專利，其中",
+                "１５個行政村中８個村擁(yōng)有專利，其中",
+            ),
+            (
+                "感覺要比這本?wěi)\u{e24d}枚嗔耍\u{e0e9}曳\u{e13a}藗?蟾牛\u{e0d9}腿拥揭贿吶チ恕?",
+                "感覺要比這本書好多了，我翻了個大概，就扔到一邊去了。",
+            ),
+            // Where good text follows the `?`, it is the page's own and
+            // the island ends before it.
+            (
+                concat!(
+                    "2. 衛生差, 房間地毯很髒(zāng), 一個一個不知道是什麼液體留下的",
+                    "黑色圈圈痕跡(jī), 寢具洗得不夠(gòu)乾(qián)淨(jìng), ",
+                    "本來?xiǎng)\u{e033}撌前咨\u{e072}?但是顏(yán)色看起?kuì)韰s發灰. 上面還有很多小洞. ",
+                    "另外, 看到蟑螂坦然的從桌子上爬過去......",
+                ),
+                concat!(
+                    "2. 衛生差, 房間地毯很髒(zāng), 一個一個不知道是什麼液體留下的",
+                    "黑色圈圈痕跡(jī), 寢具洗得不夠(gòu)乾(qián)淨(jìng), ",
+                    "本來應該是白色的,但是顏(yán)色看起來卻發灰. 上面還有很多小洞. ",
+                    "另外, 看到蟑螂坦然的從桌子上爬過去......",
+                ),
+            ),
+        ] {
+            assert_eq!(repaired(island), text, "{island}");
+        }
     }
 
     /// A character whose trail byte is 0x80 right before the island's end:

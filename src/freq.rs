@@ -168,6 +168,30 @@ fn pair_rows(table: &str) -> impl Iterator<Item = (char, u8, &str)> {
 /// bytes by it, where a few characters must be told apart and one wrong
 /// ideograph among right ones costs two unlikely transitions.
 pub(crate) fn transition(a: char, b: char) -> f64 {
+    /// The island repair asks for the same pairs again and again, reading
+    /// its candidates over: each thread keeps what it found, up to a bound.
+    const REMEMBERED: usize = 1 << 16;
+    thread_local! {
+        static FOUND: std::cell::RefCell<IntMap<u64, f64>> = Default::default();
+    }
+    let key = pair_key(a, b);
+    let found = FOUND.with(|found| found.borrow().get(&key).copied());
+    if let Some(found) = found {
+        return found;
+    }
+    let computed = compute_transition(a, b);
+    FOUND.with(|found| {
+        let mut found = found.borrow_mut();
+        if found.len() >= REMEMBERED {
+            found.clear();
+        }
+        found.insert(key, computed);
+    });
+    computed
+}
+
+/// [`transition`], worked out.
+fn compute_transition(a: char, b: char) -> f64 {
     let (a, b) = (fold_mark(a), fold_mark(b));
     /// The weights of running text, of the pairs inside words, and of the
     /// characters alone.

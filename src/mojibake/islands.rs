@@ -1127,8 +1127,10 @@ fn dropped_pairs(
                 Some((end? + start?, [t, l]))
             })
             .collect();
-        found.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        found.truncate(DROPPED_PER_BOUNDARY);
+        if found.len() > DROPPED_PER_BOUNDARY {
+            found.select_nth_unstable_by(DROPPED_PER_BOUNDARY, |a, b| b.0.total_cmp(&a.0));
+            found.truncate(DROPPED_PER_BOUNDARY);
+        }
         pairs.extend(found.into_iter().map(|(_, pair)| (at, pair)));
     }
     pairs

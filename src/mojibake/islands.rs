@@ -34,7 +34,7 @@ use std::sync::OnceLock;
 
 use encoding_rs::GBK;
 
-use super::chinese::{is_cjk_punctuation, is_mojibake_symbol};
+use super::chinese::{is_cjk_punctuation, is_mojibake_symbol, makes_few_words};
 use super::reencode::pair_char;
 use crate::annotation;
 use crate::freq;
@@ -322,17 +322,11 @@ impl<'a> Island<'a> {
         let (mut resync, mut resync_len) = resync_at(after);
         if let Some(short) = short {
             // Before a `?` that ends the island, the characters after the
-            // first `?` must read as the mojibake they are if it swallowed
-            // a byte, not as the text that goes on after a `?` of the page
-            // (`白色的?但是`).
-            let garbled = || {
-                let read: String = rest[short + 1..middle_len]
-                    .chars()
-                    .filter(|&c| is_han(c) || is_common_mark(c))
-                    .collect();
-                let n = read.chars().count();
-                n == 0 || likelihood(&read, tables) / (n as f64) < MIN_MEAN_LIKELIHOOD
-            };
+            // first `?` must make as few words as mojibake does if it
+            // swallowed a byte: the text that goes on after a `?` of the
+            // page makes many (`白色的?但是顏色`). Word pairs, not the bigram
+            // model, tell: the model is built only for islands read.
+            let garbled = || makes_few_words(&rest[short + 1..middle_len], tables);
             let ends = match after.as_bytes().first() {
                 Some(0x40..=0x7E) => true,
                 Some(b'?') => garbled(),

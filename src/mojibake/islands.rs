@@ -237,7 +237,8 @@ impl<'a> Island<'a> {
                 last = Some(c);
                 continue;
             }
-            let next = rest[middle_len + 1..].chars().next();
+            let after_c = middle_len + c.len_utf8();
+            let next = rest[after_c..].chars().next();
             // Right after the annotation, the `?` is the byte it names
             // with 0x80 (`個` is `82 80`).
             let reads_on = last.is_some() || middle_len == 0 && syllable.is_some();
@@ -245,7 +246,7 @@ impl<'a> Island<'a> {
             // after a separator the line uses, `優化-seo`), or another `?`.
             let ends = match next {
                 Some(n @ '\x40'..='\x7E') => {
-                    annotation_at(&rest[middle_len + 1..]).is_none()
+                    annotation_at(&rest[after_c..]).is_none()
                         && (!n.is_ascii_alphabetic() || separator(line).is_none())
                 }
                 Some('?') => last.is_some(),
@@ -1173,6 +1174,25 @@ mod tests {
     fn repaired(line: &str) -> String {
         let tables = ScriptTables::get();
         repair_islands(line, tables).map_or_else(|| line.to_string(), |(text, _)| text)
+    }
+
+    /// Characters GBK cannot write two bytes for, inside or after an
+    /// island: left as they are, never a slice inside one of them.
+    #[test]
+    fn characters_outside_gbk_end_an_island() {
+        for line in [
+            "人們?nèi)\u{80}绾闻c",
+            "人們?nèi)绾\u{80}?闻c",
+            "人們?nèi)😀?o绾",
+            "人們?nèi)绾?\u{fffd}?",
+            "人們?nèi)\u{20000}??",
+        ] {
+            let out = repaired(line);
+            assert!(
+                out.contains(['\u{80}', '😀', '\u{fffd}', '\u{20000}']),
+                "{line} -> {out}"
+            );
+        }
     }
 
     #[test]

@@ -58,9 +58,9 @@ pub(super) fn has_word_run(line: &str, tables: &ScriptTables) -> bool {
     false
 }
 
-/// Whether `text` makes words as garbled text does: at most
-/// [`MAX_GARBLED_WORD_SHARE`] of its pairs of ideographs (none, if it has
-/// no pairs at all).
+/// Whether `text` makes as few words as garbled text does: at most
+/// [`MAX_GARBLED_WORD_SHARE`] of its pairs of neighbouring ideographs make
+/// words (so text without such pairs does).
 pub(super) fn makes_few_words(text: &str, tables: &ScriptTables) -> bool {
     let (pairs, words) = word_pairs(text, tables);
     words as f64 <= MAX_GARBLED_WORD_SHARE * pairs as f64

@@ -582,14 +582,9 @@ impl<'a> Island<'a> {
             // Where the exact reading holds a symbol running text does not
             // (`ｌ` of `，天` less `ac cc`), one that beats it need only be
             // plain itself, however rare its characters.
-            let exact_is_prose = exact.first().is_none_or(|(_, text, _)| {
-                resync.strip_from(text).chars().all(|c| {
-                    is_han(c)
-                        || is_common_mark(c)
-                        || c.is_ascii_digit()
-                        || ('０'..='９').contains(&c)
-                })
-            });
+            let exact_is_prose = exact
+                .first()
+                .is_none_or(|(_, text, _)| resync.strip_from(text).chars().all(is_prose));
             let near: Vec<&[u8]> = match exact.len() {
                 0 => middles
                     .iter()
@@ -943,11 +938,7 @@ impl Likelihood {
                 self.sum += freq::transition(self.previous, c);
                 self.previous = c;
             } else {
-                self.sum += if c.is_ascii_digit() || ('０'..='９').contains(&c) {
-                    DIGIT
-                } else {
-                    OTHER
-                };
+                self.sum += if is_digit(c) { DIGIT } else { OTHER };
                 self.previous = ' ';
             }
         }
@@ -1095,13 +1086,12 @@ fn dropped_pairs(
                     .collect()
             }),
         };
-        let end = |t: u8| match han([lead, t]) {
-            Some(d) => Some(freq::transition(left.unwrap_or(' '), d)),
-            // A mark before the next character: `，` is `a3 ac`, and `ac`
-            // with a lead byte is a private-use pair.
-            None => gbk_pair_char([lead, t])
-                .filter(|&c| is_common_mark(c))
-                .map(|c| freq::transition(left.unwrap_or(' '), c)),
+        let end = |t: u8| {
+            // Or a mark before the next character: `，` is `a3 ac`, and
+            // `ac` with a lead byte is a private-use pair.
+            let d = han([lead, t])
+                .or_else(|| gbk_pair_char([lead, t]).filter(|&c| is_common_mark(c)))?;
+            Some(freq::transition(left.unwrap_or(' '), d))
         };
         let start = |l: u8| {
             let e = han([l, trail])?;
@@ -1144,10 +1134,24 @@ fn private_use_pairs() -> &'static [[u8; 2]] {
     })
 }
 
-/// Whether `c` is one of the punctuation marks of running Chinese text,
-/// each of which the bigram model reads.
+/// The punctuation marks of running Chinese text, each of which the
+/// bigram model reads.
+const COMMON_MARKS: &str = "，。、；：？！“”‘’「」『』《》（）…—·∶";
+
+/// Whether `c` is one of [`COMMON_MARKS`].
 fn is_common_mark(c: char) -> bool {
-    "，。、；：？！“”‘’「」『』《》（）…—·∶".contains(c)
+    COMMON_MARKS.contains(c)
+}
+
+/// Whether `c` is an ASCII or full-width digit.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// Whether [`likelihood`] reads `c` as running Chinese text does: an
+/// ideograph, a common mark or a digit, not a rarity.
+fn is_prose(c: char) -> bool {
+    is_han(c) || is_common_mark(c) || is_digit(c)
 }
 
 fn is_private_use(c: char) -> bool {
@@ -1218,8 +1222,8 @@ mod tests {
 
     #[test]
     fn the_bigram_model_reads_every_common_mark() {
-        for c in "，。、；：？！“”‘’「」『』《》（）…—·∶".chars() {
-            assert!(is_common_mark(c) && freq::mark_share(c).is_some(), "{c}");
+        for c in COMMON_MARKS.chars() {
+            assert!(freq::mark_share(c).is_some(), "{c}");
         }
         // After a sentence, a new one; not inside a word.
         assert!(freq::transition('。', '我') > freq::transition('。', '了'));

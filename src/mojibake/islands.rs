@@ -1025,9 +1025,15 @@ const DROPPED_CANDIDATES: usize = 12;
 /// How many private-use pairs are tried at each character boundary: the
 /// likeliest, by their two bytes scored apart.
 const DROPPED_PER_BOUNDARY: usize = DROPPED_CANDIDATES * DROPPED_CANDIDATES;
+/// How many private-use pairs are tried in one island, at most: as many as
+/// at each of the 25 boundaries of a stretch of 48 bytes. A longer one has
+/// fewer tried at each boundary, so that, each reading of it taking time
+/// in step with its length, repair spends no more time on a byte of it.
+const DROPPED_PER_ISLAND: usize = DROPPED_PER_BOUNDARY * 25;
 /// The longest stretch read one off, in bytes, inside which lost bytes are
-/// guessed (a `?`'s swallowed byte, a dropped private-use pair).
-const MAX_GUESSED_BYTES: usize = 48;
+/// guessed (a `?`'s swallowed byte, a dropped private-use pair): a long
+/// one is mostly a whole sentence that one pair cut loose.
+const MAX_GUESSED_BYTES: usize = 160;
 /// How many readings with dropped pairs are carried from one dropped pair
 /// to the next.
 const DROPPED_BEAM: usize = 4;
@@ -1049,7 +1055,8 @@ const DROPPED_MIDDLES: usize = 3;
 /// ideograph it makes beside its known neighbour (`before` the island,
 /// `after` it, or a character that reads as the annotation that `ending`
 /// it swallowed), and the pairs with the best sums are kept: some hundreds
-/// of readings instead of tens of thousands.
+/// of readings instead of tens of thousands, fewer at each boundary of a
+/// long island ([`DROPPED_PER_ISLAND`]).
 fn dropped_pairs(
     first: u8,
     middle: &[u8],
@@ -1061,6 +1068,9 @@ fn dropped_pairs(
     let han = |pair| han_pair(pair, tables);
     let byte = |i| byte_after(middle, tail, i);
     let mut pairs = Vec::new();
+    let boundaries = middle.len() / 2 + 1;
+    let per_boundary =
+        (DROPPED_PER_ISLAND / boundaries).clamp(DROPPED_CANDIDATES, DROPPED_PER_BOUNDARY);
     for at in (0..=middle.len()).step_by(2) {
         let lead = if at == 0 { first } else { middle[at - 1] };
         let Some(trail) = byte(at) else {
@@ -1112,9 +1122,9 @@ fn dropped_pairs(
                 Some((end? + start?, [t, l]))
             })
             .collect();
-        if found.len() > DROPPED_PER_BOUNDARY {
-            found.select_nth_unstable_by(DROPPED_PER_BOUNDARY, |a, b| b.0.total_cmp(&a.0));
-            found.truncate(DROPPED_PER_BOUNDARY);
+        if found.len() > per_boundary {
+            found.select_nth_unstable_by(per_boundary, |a, b| b.0.total_cmp(&a.0));
+            found.truncate(per_boundary);
         }
         pairs.extend(found.into_iter().map(|(_, pair)| (at, pair)));
     }
@@ -1372,6 +1382,12 @@ mod tests {
             // Read exactly, `，天` less the dropped `ac cc` is `a3 ec`,
             // `ｌ`: then a reading of rare characters (`惻惻`) will do.
             ("節往情?yán)艕牛旄咚加朴啤?", "節往情惻惻，天高思悠悠。"),
+            // A whole sentence read one off (62 bytes), cut loose by the
+            // pair dropped after `於`.
+            (
+                "當我們?yǎn)踩混镀匠：同嵥椋斘覀冃燎陟赌切┢匠：同嵥椋覀儽囟ㄊ鞘辗偟哪且涣t。",
+                "當我們安然於平常和瑣碎，當我們辛勤於那些平常和瑣碎，我們必定是收穫的那一羣。",
+            ),
         ] {
             assert_eq!(repaired(island), text, "{island}");
         }

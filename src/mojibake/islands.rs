@@ -1038,7 +1038,7 @@ const MAX_GUESSED_BYTES: usize = 160;
 /// to the next.
 const DROPPED_BEAM: usize = 4;
 /// How many private-use pairs an island may have lost.
-const MAX_DROPPED: usize = 3;
+const MAX_DROPPED: usize = 4;
 /// How many of the readings of an island's `?`s a dropped pair is looked
 /// for in, the likeliest first.
 const DROPPED_MIDDLES: usize = 3;

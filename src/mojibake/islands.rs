@@ -585,14 +585,16 @@ impl<'a> Island<'a> {
             let exact_is_prose = exact
                 .first()
                 .is_none_or(|(_, text, _)| resync.strip_from(text).chars().all(is_prose));
-            let near: Vec<&[u8]> = match exact.len() {
-                0 => middles
-                    .iter()
-                    .take(DROPPED_MIDDLES)
-                    .map(Vec::as_slice)
-                    .collect(),
-                _ => exact.iter().take(DROPPED_MIDDLES).map(|e| e.2).collect(),
-            };
+            // Where dropped pairs are looked for: the middles read best,
+            // and the likeliest fillings of the `?`s, which a dropped pair
+            // may be what makes readable (`來，還沒` of `81 ed a3 [ac df]
+            // 80 9b 5d`, where `a3 80` is no character).
+            let mut near: Vec<&[u8]> = exact.iter().take(DROPPED_MIDDLES).map(|e| e.2).collect();
+            for m in middles.iter().take(DROPPED_MIDDLES) {
+                if !near.contains(&m.as_slice()) {
+                    near.push(m);
+                }
+            }
             let context = (self.before_char, follow.chars().next(), ending);
             // Readings with one dropped pair more than `m`, the likeliest
             // first.
@@ -1040,7 +1042,8 @@ const DROPPED_BEAM: usize = 4;
 /// How many private-use pairs an island may have lost.
 const MAX_DROPPED: usize = 4;
 /// How many of the readings of an island's `?`s a dropped pair is looked
-/// for in, the likeliest first.
+/// for in, the likeliest first: those read best, and as many of those
+/// filled likeliest.
 const DROPPED_MIDDLES: usize = 3;
 
 /// The private-use pairs that may have been dropped from `middle` (the
@@ -1382,6 +1385,13 @@ mod tests {
             // Read exactly, `，天` less the dropped `ac cc` is `a3 ec`,
             // `ｌ`: then a reading of rare characters (`惻惻`) will do.
             ("節往情?yán)艕牛旄咚加朴啤?", "節往情惻惻，天高思悠悠。"),
+            // `a3 80` (`，` and the lead byte of `還`) is no character:
+            // only with `ac df` restored between them does the `?`, which
+            // swallowed the `9b` of `沒`, read.
+            (
+                "到了門口才想起?kuì)恚?]預定，立即撥打",
+                "到了門口才想起來，還沒預定，立即撥打",
+            ),
             // A whole sentence read one off (62 bytes), cut loose by the
             // pair dropped after `於`.
             (

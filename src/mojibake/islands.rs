@@ -1055,11 +1055,11 @@ const DROPPED_MIDDLES: usize = 3;
 ///
 /// A pair dropped at a boundary takes the trail byte of one character and
 /// the lead byte of the next. Each byte is scored apart, by how likely an
-/// ideograph it makes beside its known neighbour (`before` the island,
-/// `after` it, or a character that reads as the annotation that `ending`
-/// it swallowed), and the pairs with the best sums are kept: some hundreds
-/// of readings instead of tens of thousands, fewer at each boundary of a
-/// long island ([`DROPPED_PER_ISLAND`]).
+/// ideograph or mark it makes beside its known neighbour (`before` the
+/// island, `after` it, or a character that reads as the annotation that
+/// `ending` it swallowed), and the pairs with the best sums are kept: some
+/// hundreds of readings instead of tens of thousands, fewer at each
+/// boundary of a long island ([`DROPPED_PER_ISLAND`]).
 fn dropped_pairs(
     first: u8,
     middle: &[u8],
@@ -1069,6 +1069,9 @@ fn dropped_pairs(
 ) -> Vec<(usize, [u8; 2])> {
     let simplified = |c: char| tables.simplified(c).unwrap_or(c);
     let han = |pair| han_pair(pair, tables);
+    // What a pair of running text reads as: an ideograph, or a mark (`，`
+    // is `a3 ac`, and `ac` with a lead byte is a private-use pair).
+    let word = |pair| han(pair).or_else(|| gbk_pair_char(pair).filter(|&c| is_common_mark(c)));
     let byte = |i| byte_after(middle, tail, i);
     let mut pairs = Vec::new();
     let boundaries = middle.len() / 2 + 1;
@@ -1081,11 +1084,11 @@ fn dropped_pairs(
         };
         let left = match at {
             0 => Some(simplified(before)),
-            2 => han([first, middle[0]]),
-            _ => han([middle[at - 3], middle[at - 2]]),
+            2 => word([first, middle[0]]),
+            _ => word([middle[at - 3], middle[at - 2]]),
         };
         let right: Vec<char> = match (byte(at + 1), byte(at + 2)) {
-            (Some(a), Some(b)) => han([a, b]).into_iter().collect(),
+            (Some(a), Some(b)) => word([a, b]).into_iter().collect(),
             (None, _) => after.map(simplified).into_iter().collect(),
             // The last character, whose trail byte the `?` of the
             // annotation after the island swallowed: one that reads so.
@@ -1100,14 +1103,11 @@ fn dropped_pairs(
             }),
         };
         let end = |t: u8| {
-            // Or a mark before the next character: `，` is `a3 ac`, and
-            // `ac` with a lead byte is a private-use pair.
-            let d = han([lead, t])
-                .or_else(|| gbk_pair_char([lead, t]).filter(|&c| is_common_mark(c)))?;
+            let d = word([lead, t])?;
             Some(freq::transition(left.unwrap_or(' '), d))
         };
         let start = |l: u8| {
-            let e = han([l, trail])?;
+            let e = word([l, trail])?;
             let next = right
                 .iter()
                 .map(|&r| freq::transition(e, r))
@@ -1391,6 +1391,12 @@ mod tests {
             (
                 "到了門口才想起?kuì)恚?]預定，立即撥打",
                 "到了門口才想起來，還沒預定，立即撥打",
+            ),
+            // Two pairs dropped: `f9 b1` of `根本`, and `fe a1` of `楚。`,
+            // whose second byte starts a mark, not an ideograph.
+            (
+                "因爲大部分DVD的聲?tán)舾韭牪磺宄Ｖ挥械谝粡埖诹鶑埵呛玫摹，F在很後悔",
+                "因爲大部分DVD的聲音根本聽不清楚。只有第一張第六張是好的。現在很後悔",
             ),
             // A whole sentence read one off (62 bytes), cut loose by the
             // pair dropped after `於`.

@@ -243,13 +243,14 @@ impl<'a> Island<'a> {
             // with 0x80 (`個` is `82 80`).
             let reads_on = last.is_some() || middle_len == 0 && syllable.is_some();
             // A trail byte at once: an ASCII one (`o`, but not a letter
-            // after a separator the line uses, `優化-seo`), or another `?`.
+            // after a separator the line uses, `優化-seo`), or another `?`
+            // (`??` after a character or the annotation).
             let ends = match next {
                 Some(n @ '\x40'..='\x7E') => {
                     annotation_at(&rest[after_c..]).is_none()
                         && (!n.is_ascii_alphabetic() || separator(line).is_none())
                 }
-                Some('?') => last.is_some(),
+                Some('?') => reads_on,
                 _ => false,
             };
             if c == '?'
@@ -1342,6 +1343,13 @@ mod tests {
             (
                 "這本?wěi)鴮嵲谔珷??什麼朗讀手冊,一點朗讀的內容都沒有.",
                 "這本書實在太爛了,什麼朗讀手冊,一點朗讀的內容都沒有.",
+            ),
+            // Right after the annotation: `個` is `82 80`, the `?` it
+            // reads as swallowed the `91` of `懶`, whose `d0` the `?` of
+            // the annotation after it is.
+            (
+                "原本想睡?fēng)??lǎn)覺，早上9點鐘",
+                "原本想睡個懶(lǎn)覺，早上9點鐘",
             ),
         ] {
             assert_eq!(repaired(island), text, "{island}");

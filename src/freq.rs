@@ -178,6 +178,9 @@ fn grouped_rows(table: &str) -> impl Iterator<Item = (&str, u8, &str)> {
 /// bytes by it, where a few characters must be told apart and one wrong
 /// ideograph among right ones costs two unlikely transitions.
 pub(crate) fn transition(a: char, b: char) -> f64 {
+    /// The island repair asks for the same pairs again and again, reading
+    /// its candidates over: each thread keeps what it found, up to a bound.
+    const REMEMBERED: usize = 1 << 16;
     thread_local! {
         static FOUND: std::cell::RefCell<IntMap<u64, f64>> = Default::default();
     }
@@ -211,12 +214,18 @@ pub(crate) fn transition_after(a: char, b: char, c: char) -> f64 {
     let Some(key) = Trigrams::key(fold_mark(a), fold_mark(b), fold_mark(c)) else {
         return transition(b, c);
     };
+    // Each thread keeps what it found in a slot for each key's hash, the
+    // last key found winning it: runs come back as often as pairs do, but
+    // are many more.
+    const SLOT_BITS: u32 = 14;
     thread_local! {
-        static FOUND: std::cell::RefCell<IntMap<u64, f64>> = Default::default();
+        static FOUND: std::cell::RefCell<Box<[(u64, f64)]>> =
+            std::cell::RefCell::new(vec![(u64::MAX, 0.0); 1 << SLOT_BITS].into_boxed_slice());
     }
-    let found = FOUND.with(|found| found.borrow().get(&key).copied());
-    if let Some(found) = found {
-        return found;
+    let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOT_BITS)) as usize;
+    let found = FOUND.with(|found| found.borrow()[slot]);
+    if found.0 == key {
+        return found.1;
     }
     static TRIGRAMS_TABLE: OnceLock<Trigrams> = OnceLock::new();
     let bigram = transition(b, c);
@@ -224,19 +233,9 @@ pub(crate) fn transition_after(a: char, b: char, c: char) -> f64 {
         .get_or_init(Trigrams::new)
         .mix(key, bigram)
         .unwrap_or(bigram);
-    FOUND.with(|found| {
-        let mut found = found.borrow_mut();
-        if found.len() >= REMEMBERED {
-            found.clear();
-        }
-        found.insert(key, computed);
-    });
+    FOUND.with(|found| found.borrow_mut()[slot] = (key, computed));
     computed
 }
-
-/// How many transitions each thread keeps, of each kind: the island repair
-/// asks for the same ones again and again, reading its candidates over.
-const REMEMBERED: usize = 1 << 16;
 
 /// The runs of `trigrams.txt`, sorted, for [`transition_after`]: 8 bytes a
 /// run, where a hash map took twice that and more, and a few hundred

@@ -179,18 +179,18 @@ def write_counts(path, rows, header):
             f.write(f"{key}\t{n}\n")
 
 
-def write_pairs(path, pairs, minimum, header, first="first", second="seconds"):
+def write_pairs(path, pairs, minimum, header, first="first", last="seconds"):
     """The pairs (or runs of three, keyed by their first two characters)
     counted `minimum` times or more, grouped by all but their last
     character and level, one `first<TAB>level<TAB>seconds` a line, under
     `header` (what they are; the format is added, its fields named `first`
-    and `second`); returns how many."""
+    and `last`); returns how many."""
     seconds = collections.defaultdict(list)
     for run, n in pairs.items():
         if n >= minimum:
             seconds[(run[:-1], n.bit_length() - 1)].append(run[-1])
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(f"{header}, as {first}<TAB>level<TAB>{second} (level: floor(log2(count))); "
+        f.write(f"{header}, as {first}<TAB>level<TAB>{last} (level: floor(log2(count))); "
                 f"built by scripts/build_char_freq.py\n")
         for key in sorted(seconds):
             f.write("\t".join(str(k) for k in key) + f"\t{''.join(sorted(seconds[key]))}\n")
@@ -255,7 +255,7 @@ def main():
                         f"# Runs of three neighbouring Han characters and punctuation marks in the text of "
                         f"neighbours.txt ({lines} lines of prose, and {verse_lines} lines of verse counted at "
                         f"{VERSE_WEIGHT}), seen {MIN_NEIGHBOUR_PAIRS} or more times",
-                        first="first two", second="thirds")
+                        first="first two", last="thirds")
     print(f"{len(ranked)} characters, {total} word pairs, {near} neighbour pairs and {three} runs of "
           f"three written to {args.out}")
 

@@ -205,11 +205,12 @@ pub(crate) fn transition(a: char, b: char) -> f64 {
 ///
 /// `trigrams.txt` holds the runs of three seen twice or more in the same
 /// text as `neighbours.txt`: topical runs the bigram model cannot tell
-/// (`国家之`, `已培养`). A run seen is mixed in Witten-Bell's way, the more
-/// the more often `a b` was seen and the fewer the tokens that followed
-/// it; one not seen leaves the bigram as it is, as most of what the table
-/// lacks it lacks for being small, not for being wrong. A space for `a` or
-/// `b` (after anything but an ideograph or a mark) is no context.
+/// (`国家之`, `已培养`). A run that was seen is mixed in as Witten-Bell
+/// smoothing does: with more weight the more often `a b` was seen and the
+/// fewer the different tokens that followed it, up to [`Trigrams::WEIGHT`].
+/// A run not seen leaves the bigram as it is: most of what the table lacks,
+/// it lacks for being small, not for being wrong. A space for `a` or `b`
+/// (after anything but an ideograph or a mark) is no context.
 pub(crate) fn transition_after(a: char, b: char, c: char) -> f64 {
     let Some(key) = Trigrams::key(fold_mark(a), fold_mark(b), fold_mark(c)) else {
         return transition(b, c);
@@ -271,24 +272,30 @@ impl Trigrams {
             );
         }
         runs.sort_unstable();
-        let mut contexts: Vec<(u32, f32, f32)> = Vec::new();
+        // Each context's counts and how many runs it starts, then its
+        // weight.
+        let mut counted: Vec<(u32, f64, f64)> = Vec::new();
         for run in &runs {
             let context = (run >> 24) as u32;
-            let n = middle_count(*run as u8) as f32;
-            match contexts.last_mut() {
+            let n = middle_count(*run as u8);
+            match counted.last_mut() {
                 Some((last, all, kinds)) if *last == context => {
                     *all += n;
                     *kinds += 1.0;
                 }
-                _ => contexts.push((context, n, 1.0)),
+                _ => counted.push((context, n, 1.0)),
             }
         }
-        for (_, all, kinds) in &mut contexts {
-            *kinds = Trigrams::WEIGHT as f32 * *all / (*all + *kinds);
-        }
+        let contexts = counted
+            .into_iter()
+            .map(|(context, all, kinds)| {
+                let weight = Trigrams::WEIGHT * all / (all + kinds);
+                (context, all as f32, weight as f32)
+            })
+            .collect();
         Trigrams {
             runs: runs.into_boxed_slice(),
-            contexts: contexts.into_boxed_slice(),
+            contexts,
         }
     }
 
@@ -461,10 +468,6 @@ mod tests {
         assert!(is_word_pair('向', '对'));
     }
 
-    /// The table holds every pair of the file and no other, astral ones
-    /// too: checked against a standard set of them, for the pairs of the
-    /// file, their reversals, and each first character with the seconds
-    /// of the next row.
     #[test]
     fn runs_of_three_seen_raise_the_bigram() {
         // `解放军` and `，不要` are runs of the table; `军` after `放`, and
@@ -505,6 +508,10 @@ mod tests {
         assert!(contexts > 100_000 && contexts < listed, "{contexts}");
     }
 
+    /// The table holds every pair of the file and no other, astral ones
+    /// too: checked against a standard set of them, for the pairs of the
+    /// file, their reversals, and each first character with the seconds
+    /// of the next row.
     #[test]
     fn the_word_pair_table_is_the_file() {
         let listed: std::collections::HashSet<(char, char)> = pair_rows(PAIRS)

@@ -201,16 +201,20 @@ pub(crate) fn transition(a: char, b: char) -> f64 {
 }
 
 /// log10 of how likely the token `c` is after `a` then `b`: [`transition`]
-/// from `b` to `c`, raised where running text had `c` after `a b`.
+/// from `b` to `c`, raised where running text had `c` after `a b`, lowered
+/// where it had `a b` often but never `c` after it.
 ///
 /// `trigrams.txt` holds the runs of three seen twice or more in the same
 /// text as `neighbours.txt`: topical runs the bigram model cannot tell
 /// (`国家之`, `已培养`). A run that was seen is mixed in as Witten-Bell
 /// smoothing does: with more weight the more often `a b` was seen and the
 /// fewer the different tokens that followed it, up to [`Trigrams::WEIGHT`].
-/// A run not seen leaves the bigram as it is: most of what the table lacks,
-/// it lacks for being small, not for being wrong. A space for `a` or `b`
-/// (after anything but an ideograph or a mark) is no context.
+/// A run not seen leaves the bigram as it is, as most of what the table
+/// lacks it lacks for being small, not for being wrong; but after a
+/// context counted [`Trigrams::TELLING_CONTEXT`] times or more, a follower
+/// never seen is unlikely, and the bigram takes only its share of the mix.
+/// A space for `a` or `b` (after anything but an ideograph or a mark) is no
+/// context.
 pub(crate) fn transition_after(a: char, b: char, c: char) -> f64 {
     let Some(key) = Trigrams::key(fold_mark(a), fold_mark(b), fold_mark(c)) else {
         return transition(b, c);
@@ -255,6 +259,10 @@ struct Trigrams {
 impl Trigrams {
     /// How much of the estimate runs of three may take, at most.
     const WEIGHT: f64 = 0.3;
+    /// How often a context must have been counted for a run after it that
+    /// the table lacks to count as unlikely (64 to 1,024 make no
+    /// difference to the islands test; 16 and 4,096 do).
+    const TELLING_CONTEXT: f64 = 64.0;
 
     #[cold]
     fn new() -> Trigrams {
@@ -307,15 +315,18 @@ impl Trigrams {
     }
 
     /// The bigram estimate `bigram` (log10) with the run `key` mixed in, if
-    /// it was seen.
+    /// it was seen, or if its context was seen often enough to tell.
     fn mix(&self, key: u64, bigram: f64) -> Option<f64> {
-        let at = self.runs.partition_point(|&run| run >> 8 < key);
-        let run = self.runs.get(at).filter(|&&run| run >> 8 == key)?;
         let context = (key >> 16) as u32;
         let at = self.contexts.partition_point(|&(c, ..)| c < context);
-        let &(_, all, weight) = self.contexts.get(at)?;
+        let &(_, all, weight) = self.contexts.get(at).filter(|(c, ..)| *c == context)?;
         let (all, weight) = (f64::from(all), f64::from(weight));
-        let seen = middle_count(*run as u8) / all;
+        let at = self.runs.partition_point(|&run| run >> 8 < key);
+        let seen = match self.runs.get(at).filter(|&&run| run >> 8 == key) {
+            Some(run) => middle_count(*run as u8) / all,
+            None if all >= Trigrams::TELLING_CONTEXT => 0.0,
+            None => return None,
+        };
         Some(((1.0 - weight) * 10f64.powf(bigram) + weight * seen).log10())
     }
 }
@@ -476,10 +487,20 @@ mod tests {
         assert!(transition_after('，', '不', '要') > transition('不', '要'));
         // Raised, never above certainty.
         assert!(transition_after('解', '放', '军') < 0.0);
-        // A run the table does not hold, or a space before, says nothing.
-        assert_eq!(transition_after('解', '放', '鍙'), transition('放', '鍙'));
+        // A run after a context the table does not hold, or after a space,
+        // is the bigram.
+        assert_eq!(transition_after('鍙', '戝', '的'), transition('戝', '的'));
         assert_eq!(transition_after(' ', '不', '要'), transition('不', '要'));
         assert_eq!(transition_after('不', ' ', '要'), transition(' ', '要'));
+    }
+
+    #[test]
+    fn runs_never_seen_after_a_common_context_are_unlikely() {
+        // `解放` starts runs counted some 170 times, none with `鍙`; `很差`
+        // starts runs counted some 60 times, too few to tell that `别`
+        // never followed.
+        assert!(transition_after('解', '放', '鍙') < transition('放', '鍙'));
+        assert_eq!(transition_after('很', '差', '别'), transition('差', '别'));
     }
 
     #[test]

@@ -1485,6 +1485,20 @@ mod tests {
         ]);
     }
 
+    /// A reading whose run of three never came after a context counted
+    /// often loses to one whose run did: `個版的` over `個真的`, `個嶄` over
+    /// `個展` (both read `zhǎn`).
+    #[test]
+    fn runs_never_seen_after_a_common_context_lose() {
+        assert_repairs(&[
+            ("並減少６—８?jìng)?娴挠∷⒘俊?", "並減少６—８個版的印刷量。"),
+            (
+                "一座座冰雕?luò)嫵闪肆硪粋??zhǎn)新的世界，人們穿梭其間",
+                "一座座冰雕構成了另一個嶄(zhǎn)新的世界，人們穿梭其間",
+            ),
+        ]);
+    }
+
     #[test]
     fn genuine_question_marks_stay() {
         for text in [

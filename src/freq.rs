@@ -178,26 +178,10 @@ fn grouped_rows(table: &str) -> impl Iterator<Item = (&str, u8, &str)> {
 /// bytes by it, where a few characters must be told apart and one wrong
 /// ideograph among right ones costs two unlikely transitions.
 pub(crate) fn transition(a: char, b: char) -> f64 {
-    /// The island repair asks for the same pairs again and again, reading
-    /// its candidates over: each thread keeps what it found, up to a bound.
-    const REMEMBERED: usize = 1 << 16;
     thread_local! {
-        static FOUND: std::cell::RefCell<IntMap<u64, f64>> = Default::default();
+        static FOUND: Remembered = Remembered::new();
     }
-    let key = pair_key(a, b);
-    let found = FOUND.with(|found| found.borrow().get(&key).copied());
-    if let Some(found) = found {
-        return found;
-    }
-    let computed = compute_transition(a, b);
-    FOUND.with(|found| {
-        let mut found = found.borrow_mut();
-        if found.len() >= REMEMBERED {
-            found.clear();
-        }
-        found.insert(key, computed);
-    });
-    computed
+    FOUND.with(|found| found.get_or(pair_key(a, b), || compute_transition(a, b)))
 }
 
 /// log10 of how likely the token `c` is after `a` then `b`: [`transition`]
@@ -219,27 +203,48 @@ pub(crate) fn transition_after(a: char, b: char, c: char) -> f64 {
     let Some(key) = Trigrams::key(fold_mark(a), fold_mark(b), fold_mark(c)) else {
         return transition(b, c);
     };
-    // Each thread keeps what it found in a slot for each key's hash, the
-    // last key found winning it: runs come back as often as pairs do, but
-    // are many more.
-    const SLOT_BITS: u32 = 14;
     thread_local! {
-        static FOUND: std::cell::RefCell<Box<[(u64, f64)]>> =
-            std::cell::RefCell::new(vec![(u64::MAX, 0.0); 1 << SLOT_BITS].into_boxed_slice());
+        static FOUND: Remembered = Remembered::new();
     }
-    let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOT_BITS)) as usize;
-    let found = FOUND.with(|found| found.borrow()[slot]);
-    if found.0 == key {
-        return found.1;
+    FOUND.with(|found| {
+        found.get_or(key, || {
+            static TRIGRAMS_TABLE: OnceLock<Trigrams> = OnceLock::new();
+            let bigram = transition(b, c);
+            TRIGRAMS_TABLE
+                .get_or_init(Trigrams::new)
+                .mix(key, bigram)
+                .unwrap_or(bigram)
+        })
+    })
+}
+
+/// What a thread worked out for the keys of one kind of transition: the
+/// island repair asks for the same ones again and again, reading its
+/// candidates over. A slot for each key's hash, the last key worked out
+/// winning it: one look-up, and a bound on memory (256 KB a kind).
+struct Remembered(std::cell::RefCell<Box<[(u64, f64)]>>);
+
+impl Remembered {
+    const SLOT_BITS: u32 = 14;
+
+    fn new() -> Remembered {
+        // No key is all ones: a slot holding it is empty.
+        let slots = vec![(u64::MAX, 0.0); 1 << Remembered::SLOT_BITS];
+        Remembered(std::cell::RefCell::new(slots.into_boxed_slice()))
     }
-    static TRIGRAMS_TABLE: OnceLock<Trigrams> = OnceLock::new();
-    let bigram = transition(b, c);
-    let computed = TRIGRAMS_TABLE
-        .get_or_init(Trigrams::new)
-        .mix(key, bigram)
-        .unwrap_or(bigram);
-    FOUND.with(|found| found.borrow_mut()[slot] = (key, computed));
-    computed
+
+    /// What was worked out for `key`, or what `compute` works out now.
+    fn get_or(&self, key: u64, compute: impl FnOnce() -> f64) -> f64 {
+        let slot =
+            (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Remembered::SLOT_BITS)) as usize;
+        let (found, value) = self.0.borrow()[slot];
+        if found == key {
+            return value;
+        }
+        let value = compute();
+        self.0.borrow_mut()[slot] = (key, value);
+        value
+    }
 }
 
 /// The runs of `trigrams.txt`, sorted, for [`transition_after`]: 8 bytes a

@@ -1180,7 +1180,7 @@ fn private_use_pairs() -> &'static [[u8; 2]] {
     })
 }
 
-/// What the bigram model reads `c` as: an ideograph in its Simplified
+/// What the n-gram model reads `c` as: an ideograph in its Simplified
 /// form, or one of the [`COMMON_MARKS`]; anything else it does not read.
 fn token(c: char, tables: &ScriptTables) -> Option<char> {
     match is_han(c) {
@@ -1190,7 +1190,7 @@ fn token(c: char, tables: &ScriptTables) -> Option<char> {
 }
 
 /// The punctuation marks of running Chinese text, each of which the
-/// bigram model reads.
+/// n-gram model reads.
 const COMMON_MARKS: &str = "，。、；：？！“”‘’「」『』《》（）…—·∶";
 
 /// Whether `c` is one of [`COMMON_MARKS`].
